@@ -1,0 +1,58 @@
+# The two commands a newcomer needs are `make serve` and `make test`; everything else supports them.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+RUN := $(UV) run --frozen --no-sync
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCALE ?= demo
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: serve test lint typecheck pytest format migrate seed sdl bench clean
+
+serve: $(VENV)/.synced
+	$(RUN) alembic upgrade head
+	$(RUN) python -m seeds --scale demo --if-empty
+	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql"
+	$(RUN) uvicorn --factory schema.app:create_app --host $(HOST) --port $(PORT)
+
+test: lint typecheck pytest
+
+lint: $(VENV)/.synced
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+typecheck: $(VENV)/.synced
+	$(RUN) mypy
+
+pytest: $(VENV)/.synced
+	$(RUN) pytest
+
+format: $(VENV)/.synced
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+migrate: $(VENV)/.synced
+	$(RUN) alembic upgrade head
+
+seed: $(VENV)/.synced
+	$(RUN) python -m seeds --scale $(SCALE)
+
+sdl: $(VENV)/.synced
+	$(RUN) python -m schema.sdl
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+
+# uv lives in its own small environment so that an exact `uv sync` never removes it.
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@

@@ -1,0 +1,1 @@
+"""Benchmarks: workloads, drivers and recorded results; figures, not pass/fail tests."""

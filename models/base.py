@@ -1,0 +1,65 @@
+"""Shared table machinery: constraint naming, portable column types and the provenance mixin."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+# Deterministic constraint names keep Alembic migrations reviewable and reversible.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
+JSONList = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def enum_type(enum: type[StrEnum], name: str) -> sa.Enum:
+    """A portable enum column: VARCHAR of the member values plus a CHECK constraint."""
+    return sa.Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        # One generous width for every enum, so adding a member never needs a column change.
+        length=40,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def iso_country_check(column: str) -> sa.CheckConstraint:
+    """ISO 3166-1 alpha-2: exactly two upper-case letters A-Z."""
+    letters = " AND ".join(f"substr({column}, {i}, 1) BETWEEN 'A' AND 'Z'" for i in (1, 2))
+    return sa.CheckConstraint(
+        f"length({column}) = 2 AND upper({column}) = {column} AND {letters}",
+        name=f"{column}_iso_alpha2",
+    )
+
+
+class Provenance(StrEnum):
+    """Where a row's facts come from."""
+
+    SOURCED = "sourced"
+    UNCONFIRMED = "unconfirmed"
+    GENERATED = "generated"
+
+
+def provenance_field() -> Any:
+    return Field(
+        default=Provenance.GENERATED,
+        sa_type=enum_type(Provenance, "provenance"),
+        nullable=False,
+    )
+
+
+def source_url_field() -> Any:
+    return Field(default=None, max_length=500, nullable=True)

@@ -1,0 +1,81 @@
+"""Engine and session factories, and the per-operation database handle."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Result
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.sql import Executable
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
+
+from .settings import DatabaseSettings
+
+T = TypeVar("T")
+
+
+def create_engine(settings: DatabaseSettings) -> AsyncEngine:
+    """Build the async engine; SQLite gets foreign keys, WAL and real SAVEPOINT support."""
+    url = settings.url
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, echo=settings.echo)
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(
+        url, echo=settings.echo, pool_size=settings.pool_size, pool_pre_ping=True
+    )
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's documented recipe
+    # ("Serializable isolation / Savepoints / Transactional DDL") takes BEGIN over.
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that never expire loaded rows on commit (no hidden I/O in async code)."""
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+class Database:
+    """One AsyncSession per GraphQL operation, used by one coroutine at a time.
+
+    Strawberry resolves sibling fields concurrently and an AsyncSession refuses concurrent use,
+    so every call takes a lock for the duration of its statement only; dataloaders keep the
+    number of statements per request small, so serialising them costs little.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._lock = asyncio.Lock()
+
+    async def all(self, statement: SelectOfScalar[T]) -> Sequence[T]:
+        async with self._lock:
+            return (await self.session.exec(statement)).all()
+
+    async def first(self, statement: SelectOfScalar[T]) -> T | None:
+        async with self._lock:
+            return (await self.session.exec(statement.limit(1))).first()
+
+    async def execute(self, statement: Executable) -> Result[Any]:
+        async with self._lock:
+            return await self.session.execute(statement)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self.session.close()

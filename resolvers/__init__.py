@@ -1,0 +1,1 @@
+"""Business logic as plain async functions: reads, pagination, loaders and domain errors."""

@@ -1,0 +1,127 @@
+"""Per-request dataloaders: one statement per relation per level, whatever the page size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+
+from sqlmodel import SQLModel, col, func, select
+from strawberry.dataloader import DataLoader
+
+from models import (
+    CarbonProject,
+    Certification,
+    Company,
+    CreditBlock,
+    EmissionsReport,
+    Issuance,
+    PledgeSignature,
+    ProductCertification,
+)
+from models.db import Database
+
+M = TypeVar("M", bound=SQLModel)
+
+
+async def load_by_id(db: Database, model: type[M], ids: Sequence[int]) -> list[M | None]:
+    """Rows by primary key, in the order asked, None where missing."""
+    return await _one_by_key(db, model, getattr(model, "id"), ids)  # noqa: B009
+
+
+# `key` and `order` are mapped column attributes, e.g. col(Issuance.project_id).
+async def _one_by_key(
+    db: Database, model: type[M], key: Any, keys: Sequence[Any]
+) -> list[M | None]:
+    rows = await db.all(select(model).where(key.in_(set(keys))))
+    by_key = {getattr(row, key.key): row for row in rows}
+    return [by_key.get(k) for k in keys]
+
+
+async def _many_by_key(
+    db: Database, model: type[M], key: Any, keys: Sequence[Any], *order: Any
+) -> list[list[M]]:
+    rows = await db.all(select(model).where(key.in_(set(keys))).order_by(*order))
+    grouped: defaultdict[Any, list[M]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key.key)].append(row)
+    return [grouped.get(k, []) for k in keys]
+
+
+@dataclass(frozen=True)
+class Loaders:
+    """Built anew for every request, so no cached row outlives it or crosses callers."""
+
+    company_by_id: DataLoader[int, Company | None]
+    certification_by_id: DataLoader[int, Certification | None]
+    carbon_project_by_id: DataLoader[int, CarbonProject | None]
+    issuance_by_id: DataLoader[int, Issuance | None]
+    signature_by_company_id: DataLoader[int, PledgeSignature | None]
+    emissions_reports_by_company_id: DataLoader[int, list[EmissionsReport]]
+    certificates_by_product_id: DataLoader[int, list[ProductCertification]]
+    issuances_by_project_id: DataLoader[int, list[Issuance]]
+    quantity_by_retirement_id: DataLoader[int, int]
+
+    @classmethod
+    def for_db(cls, db: Database) -> Loaders:
+        return cls(
+            company_by_id=DataLoader(partial(load_by_id, db, Company)),
+            certification_by_id=DataLoader(partial(load_by_id, db, Certification)),
+            carbon_project_by_id=DataLoader(partial(load_by_id, db, CarbonProject)),
+            issuance_by_id=DataLoader(partial(load_by_id, db, Issuance)),
+            signature_by_company_id=DataLoader(
+                partial(_one_by_key, db, PledgeSignature, col(PledgeSignature.company_id))
+            ),
+            emissions_reports_by_company_id=DataLoader(
+                _many(
+                    db,
+                    EmissionsReport,
+                    col(EmissionsReport.company_id),
+                    col(EmissionsReport.year),
+                )
+            ),
+            certificates_by_product_id=DataLoader(
+                _many(
+                    db,
+                    ProductCertification,
+                    col(ProductCertification.product_id),
+                    col(ProductCertification.valid_from),
+                    col(ProductCertification.id),
+                )
+            ),
+            quantity_by_retirement_id=DataLoader(partial(_retired_quantities, db)),
+            issuances_by_project_id=DataLoader(
+                _many(
+                    db,
+                    Issuance,
+                    col(Issuance.project_id),
+                    col(Issuance.vintage),
+                    col(Issuance.id),
+                )
+            ),
+        )
+
+
+async def _retired_quantities(db: Database, retirement_ids: Sequence[int]) -> list[int]:
+    retirement_id = col(CreditBlock.retirement_id)
+    result = await db.execute(
+        select(retirement_id, func.sum(col(CreditBlock.quantity)))
+        .where(retirement_id.in_(set(retirement_ids)))
+        .group_by(retirement_id)
+    )
+    rows: Sequence[Any] = result.all()
+    totals = {row[0]: int(row[1]) for row in rows}
+    return [totals.get(i, 0) for i in retirement_ids]
+
+
+def _many(
+    db: Database, model: type[M], key: Any, *order: Any
+) -> Callable[[Sequence[Any]], Awaitable[list[list[M]]]]:
+    """A batch function returning, per key, the rows whose `key` column equals it, in `order`."""
+
+    async def load(keys: Sequence[Any]) -> list[list[M]]:
+        return await _many_by_key(db, model, key, keys, *order)
+
+    return load

@@ -1,0 +1,228 @@
+"""Keyset pagination: orderings with a primary-key tie-break, opaque cursors bound to them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
+from sqlmodel.sql.expression import SelectOfScalar
+
+from models.db import Database
+
+from .errors import InvalidCursor, InvalidInput
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 100
+_CURSOR_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One ORDER BY term over a non-nullable column."""
+
+    column: Any  # a mapped column attribute, e.g. col(Product.title)
+    attribute: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A total order: the requested keys followed by the primary key.
+
+    `name` is part of every cursor, so a cursor made under one ordering is refused under another.
+    """
+
+    name: str
+    keys: tuple[SortKey, ...]
+
+    def values_of(self, row: Any) -> list[Any]:
+        return [getattr(row, key.attribute) for key in self.keys]
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Validated Relay arguments: `first`/`after` forwards or `last`/`before` backwards."""
+
+    size: int
+    backwards: bool
+    cursor: str | None
+
+    @classmethod
+    def from_arguments(
+        cls,
+        *,
+        first: int | None,
+        after: str | None,
+        last: int | None,
+        before: str | None,
+    ) -> PageRequest:
+        if first is not None and last is not None:
+            raise InvalidInput("Pass either `first` or `last`, not both.", field="first")
+        if first is None and last is None:
+            raise InvalidInput(
+                f"Pass `first` or `last` (1 to {MAX_PAGE_SIZE}) to read a page.",
+                field="first",
+            )
+        if before is not None and last is None:
+            raise InvalidInput("`before` goes with `last`.", field="before")
+        if after is not None and first is None:
+            raise InvalidInput("`after` goes with `first`.", field="after")
+        backwards = last is not None
+        size = last if backwards else first
+        name = "last" if backwards else "first"
+        assert size is not None
+        if not 0 <= size <= MAX_PAGE_SIZE:
+            raise InvalidInput(
+                f"`{name}` must be between 0 and {MAX_PAGE_SIZE}; got {size}.",
+                field=name,
+            )
+        return cls(size=size, backwards=backwards, cursor=before if backwards else after)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of rows with their cursors."""
+
+    rows: Sequence[T]
+    cursors: Sequence[str]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+def encode_cursor(ordering: Ordering, values: Sequence[Any]) -> str:
+    payload = {
+        "v": _CURSOR_VERSION,
+        "o": ordering.name,
+        "k": [_to_json(v) for v in values],
+    }
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(ordering: Ordering, cursor: str) -> list[Any]:
+    """Turn a cursor back into sort values, refusing forged ones and other orderings'."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(payload, dict) or payload.get("v") != _CURSOR_VERSION:
+            raise ValueError("unknown cursor version")
+        values = payload["k"]
+        if not isinstance(values, list) or len(values) != len(ordering.keys):
+            raise ValueError("wrong number of sort values")
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        binascii.Error,
+        UnicodeDecodeError,
+    ) as error:
+        raise InvalidCursor("The cursor is not valid for this connection.") from error
+    if payload.get("o") != ordering.name:
+        raise InvalidCursor(
+            "The cursor was made for another ordering; start again without a cursor."
+        )
+    try:
+        return [_from_json(key, value) for key, value in zip(ordering.keys, values, strict=True)]
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor("The cursor is not valid for this connection.") from error
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _from_json(key: SortKey, value: Any) -> Any:
+    python_type = key.column.type.python_type
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
+    if not isinstance(value, python_type) or isinstance(value, bool):
+        raise TypeError(f"expected {python_type.__name__}")
+    return value
+
+
+def _after(keys: Sequence[SortKey], values: Sequence[Any], *, reverse: bool) -> ColumnElement[bool]:
+    """Rows strictly after `values` in the ordering (before it when `reverse`)."""
+    directions = {key.descending != reverse for key in keys}
+    if len(directions) == 1:
+        # One direction throughout: a row-value comparison, which both databases answer from a
+        # composite index.
+        left = sa.tuple_(*(key.column for key in keys))
+        right = sa.tuple_(
+            *(sa.literal(v, key.column.type) for key, v in zip(keys, values, strict=True))
+        )
+        return left < right if directions.pop() else left > right
+    clauses = []
+    for i, key in enumerate(keys):
+        equal = [k.column == v for k, v in zip(keys[:i], values[:i], strict=True)]
+        beyond = key.column < values[i] if key.descending != reverse else key.column > values[i]
+        clauses.append(sa.and_(*equal, beyond))
+    return sa.or_(*clauses)
+
+
+def order_by(ordering: Ordering, *, reverse: bool = False) -> list[ColumnElement[Any]]:
+    return [
+        key.column.desc() if key.descending != reverse else key.column.asc()
+        for key in ordering.keys
+    ]
+
+
+async def fetch_page(
+    db: Database, statement: SelectOfScalar[T], ordering: Ordering, request: PageRequest
+) -> Page[T]:
+    """Read one page with LIMIT n+1; the cost does not grow with the cursor's position."""
+    if request.size == 0:
+        return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)
+    statement = statement.order_by(None).order_by(*order_by(ordering, reverse=request.backwards))
+    if request.cursor is not None:
+        values = decode_cursor(ordering, request.cursor)
+        statement = statement.where(_after(ordering.keys, values, reverse=request.backwards))
+    rows = list(await db.all(statement.limit(request.size + 1)))
+    has_more = len(rows) > request.size
+    rows = rows[: request.size]
+    if request.backwards:
+        rows.reverse()
+    cursors = [encode_cursor(ordering, ordering.values_of(row)) for row in rows]
+    came_from_cursor = request.cursor is not None
+    return Page(
+        rows=rows,
+        cursors=cursors,
+        has_next_page=came_from_cursor if request.backwards else has_more,
+        has_previous_page=has_more if request.backwards else came_from_cursor,
+    )
+
+
+async def count_rows(db: Database, statement: SelectOfScalar[Any]) -> int:
+    """The number of rows the statement would return, ignoring its ordering."""
+    counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
+    return int((await db.execute(counted)).scalar_one())
+
+
+@dataclass(frozen=True)
+class Listing(Generic[T]):
+    """What a connection pages through: a scoped, filtered statement and its ordering."""
+
+    statement: SelectOfScalar[T]
+    ordering: Ordering
+
+    async def page(self, db: Database, request: PageRequest) -> Page[T]:
+        return await fetch_page(db, self.statement, self.ordering, request)
+
+    async def count(self, db: Database) -> int:
+        return await count_rows(db, self.statement)
+
+
+def ordering(name: str, *keys: SortKey, primary_key: Any) -> Ordering:
+    """An ordering whose last key is the primary key, so every row has one place."""
+    return Ordering(name=name, keys=(*keys, SortKey(primary_key, "id")))

@@ -1,0 +1,69 @@
+"""Error shaping: every error gets `extensions.code`; unexpected ones are logged and masked."""
+
+from __future__ import annotations
+
+import logging
+
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+from strawberry.relay.types import GlobalIDValueError
+
+from resolvers.errors import DomainError, ErrorCode
+
+logger = logging.getLogger("pledgegraph.errors")
+
+INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+
+
+def error_code(error: GraphQLError) -> str:
+    """The code a caller sees for an error; INTERNAL_SERVER_ERROR means it will be masked."""
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return original.code.value
+    if isinstance(original, GlobalIDValueError):
+        return ErrorCode.INVALID_ID.value
+    if original is not None:
+        return INTERNAL_ERROR
+    if error.message.startswith("Syntax Error"):
+        return PARSE_FAILED
+    if error.message.startswith("Variable '$"):
+        return ErrorCode.BAD_USER_INPUT.value
+    return VALIDATION_FAILED
+
+
+class ShapeErrors(MaskErrors):
+    """MaskErrors that keeps expected errors readable and tags each one with a code."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        return [self._shape(error, request_id) for error in errors]
+
+    def _shape(self, error: GraphQLError, request_id: str | None) -> GraphQLError:
+        code = error_code(error)
+        if code == INTERNAL_ERROR:
+            logger.error(
+                "unexpected error in request %s at %s",
+                request_id,
+                error.path,
+                exc_info=error.original_error,
+            )
+            message = "Internal server error."
+            if request_id:
+                message += f" Quote request id {request_id} when reporting it."
+            extensions = {"code": code, "requestId": request_id}
+            return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)
+        original = error.original_error
+        message = original.message if isinstance(original, DomainError) else error.message
+        extensions = {**(error.extensions or {}), "code": code}
+        if isinstance(original, DomainError) and original.field:
+            extensions["field"] = original.field
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions=extensions,
+        )

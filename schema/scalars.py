@@ -1,0 +1,36 @@
+"""Custom scalars and small value types shared by several entities."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NewType
+
+import strawberry
+from strawberry.types.scalar import ScalarDefinition
+
+BigInt = NewType("BigInt", int)
+
+# Registered on the schema through StrawberryConfig.scalar_map.
+SCALARS: dict[object, ScalarDefinition] = {
+    BigInt: strawberry.scalar(
+        name="BigInt",
+        description=(
+            "A whole number that may exceed 32 bits (credit quantities, serial numbers); sent as"
+            " a JSON number, exact up to 2^53."
+        ),
+        serialize=int,
+        parse_value=int,
+    )
+}
+
+
+@strawberry.type(description="An exact amount of money in one currency.")
+class Money:
+    amount: Decimal = strawberry.field(
+        description="The amount, exact to the cent, as a decimal string (never a float)."
+    )
+    currency: str = strawberry.field(description="ISO 4217 currency code, e.g. USD.")
+
+    @classmethod
+    def from_cents(cls, cents: int, currency: str) -> Money:
+        return cls(amount=Decimal(cents).scaleb(-2), currency=currency)

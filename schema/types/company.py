@@ -1,0 +1,95 @@
+"""Company, its Climate Pledge signature and its emissions reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+import models
+from schema.context import Info
+from schema.enums import Provenance
+from schema.scalars import BigInt
+from schema.types.node import ModelNode, pk
+
+
+@strawberry.type(
+    description="A company's signature of The Climate Pledge: net-zero carbon by 2040."
+)
+class PledgeSignature:
+    signed_on: date = strawberry.field(
+        description="Date of the announcement that named the company as a signatory."
+    )
+    net_zero_target_year: int = strawberry.field(
+        description="Year by which the company commits to net-zero carbon (2040 at the latest)."
+    )
+    provenance: Provenance = strawberry.field(
+        description="Whether the signature date is sourced, unconfirmed or generated."
+    )
+
+
+@strawberry.type(description="A company's greenhouse-gas emissions for one year, in tonnes CO2e.")
+class EmissionsReport(ModelNode):
+    model = models.EmissionsReport
+
+    id: strawberry.relay.NodeID[int]
+    year: int = strawberry.field(description="The calendar year reported.")
+    scope_1_tco2e: BigInt = strawberry.field(
+        name="scope1Tco2e", description="Direct emissions (scope 1), tonnes CO2e."
+    )
+    scope_2_tco2e: BigInt = strawberry.field(
+        name="scope2Tco2e", description="Emissions from purchased energy (scope 2), tonnes CO2e."
+    )
+    scope_3_tco2e: BigInt = strawberry.field(
+        name="scope3Tco2e", description="Value-chain emissions (scope 3), tonnes CO2e."
+    )
+    public_url: str | None = strawberry.field(
+        description="Where the report is published; null when it is not public."
+    )
+    provenance: Provenance = strawberry.field(
+        description="Whether the figures are sourced, unconfirmed or generated."
+    )
+
+    @strawberry.field(description="Scopes 1, 2 and 3 added up, tonnes CO2e.")
+    def total_tco2e(self, root: strawberry.Parent[models.EmissionsReport]) -> BigInt:
+        return BigInt(root.scope_1_tco2e + root.scope_2_tco2e + root.scope_3_tco2e)
+
+
+@strawberry.type(
+    description=(
+        "An organisation: a Climate Pledge signatory, a product brand, a credit buyer, or several."
+    )
+)
+class Company(ModelNode):
+    model = models.Company
+
+    id: strawberry.relay.NodeID[int]
+    slug: str = strawberry.field(description="Stable human-readable key, e.g. `best-buy`.")
+    name: str = strawberry.field(description="The company's name.")
+    sector: str = strawberry.field(description="Industry sector, from a small fixed vocabulary.")
+    hq_country: str = strawberry.field(
+        description="Country of the headquarters, ISO 3166-1 alpha-2 (e.g. `US`)."
+    )
+    website: str | None = strawberry.field(description="The company's website.")
+    provenance: Provenance = strawberry.field(
+        description="Whether this record is sourced, unconfirmed or generated."
+    )
+    source_url: str | None = strawberry.field(description="The public source of this record.")
+
+    @strawberry.field(
+        description="The company's Climate Pledge signature; null if it has not signed.",
+        graphql_type=PledgeSignature | None,
+    )
+    async def signature(
+        self, root: strawberry.Parent[models.Company], info: Info
+    ) -> models.PledgeSignature | None:
+        return await info.context.loaders.signature_by_company_id.load(pk(root))
+
+    @strawberry.field(
+        description="The company's yearly emissions reports, oldest first.",
+        graphql_type=list[EmissionsReport],
+    )
+    async def emissions_reports(
+        self, root: strawberry.Parent[models.Company], info: Info
+    ) -> list[models.EmissionsReport]:
+        return await info.context.loaders.emissions_reports_by_company_id.load(pk(root))

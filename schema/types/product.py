@@ -1,0 +1,104 @@
+"""Product, the certificates it holds and the Climate Pledge Friendly badge derived from them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import strawberry
+
+import models
+from schema.context import Info
+from schema.enums import Marketplace, ProductCategory, Provenance
+from schema.scalars import Money
+from schema.types.certification import Certification
+from schema.types.company import Company
+from schema.types.node import ModelNode, pk
+
+
+def _is_valid_on(certificate: models.ProductCertification, day: date) -> bool:
+    return certificate.valid_from <= day and (
+        certificate.valid_to is None or day <= certificate.valid_to
+    )
+
+
+@strawberry.type(description="A certificate a product holds under one certification.")
+class ProductCertificate:
+    certificate_number: str = strawberry.field(description="The certifier's certificate number.")
+    valid_from: date = strawberry.field(description="First day the certificate is valid.")
+    valid_to: date | None = strawberry.field(
+        description="Last day the certificate is valid; null when open-ended."
+    )
+
+    @strawberry.field(description="The certification.", graphql_type=Certification)
+    async def certification(
+        self, root: strawberry.Parent[models.ProductCertification], info: Info
+    ) -> models.Certification | None:
+        return await info.context.loaders.certification_by_id.load(root.certification_id)
+
+    @strawberry.field(description="Whether the certificate is valid on the given day.")
+    def valid_on(
+        self,
+        root: strawberry.Parent[models.ProductCertification],
+        day: Annotated[date, strawberry.argument(description="The day to check (ISO date).")],
+    ) -> bool:
+        return _is_valid_on(root, day)
+
+
+@strawberry.type(description="A product listing: one ASIN in one Amazon marketplace.")
+class Product(ModelNode):
+    model = models.Product
+
+    id: strawberry.relay.NodeID[int]
+    asin: str = strawberry.field(description="Amazon Standard Identification Number.")
+    title: str = strawberry.field(description="The listing's title.")
+    brand: str = strawberry.field(description="The brand name as shown on the listing.")
+    category: ProductCategory = strawberry.field(description="The store department.")
+    marketplace: Marketplace = strawberry.field(
+        description="The marketplace the listing belongs to."
+    )
+    provenance: Provenance = strawberry.field(
+        description="Whether this record is sourced, unconfirmed or generated."
+    )
+
+    @strawberry.field(description="The listing price.")
+    def price(self, root: strawberry.Parent[models.Product]) -> Money:
+        return Money.from_cents(root.price_cents, root.price_currency)
+
+    @strawberry.field(
+        description="The company behind the brand, when it is known.", graphql_type=Company | None
+    )
+    async def brand_company(
+        self, root: strawberry.Parent[models.Product], info: Info
+    ) -> models.Company | None:
+        if root.brand_company_id is None:
+            return None
+        return await info.context.loaders.company_by_id.load(root.brand_company_id)
+
+    @strawberry.field(
+        description="Every certificate the product holds or held, oldest first.",
+        graphql_type=list[ProductCertificate],
+    )
+    async def certifications(
+        self, root: strawberry.Parent[models.Product], info: Info
+    ) -> list[models.ProductCertification]:
+        return await info.context.loaders.certificates_by_product_id.load(pk(root))
+
+    @strawberry.field(
+        description=(
+            "The Climate Pledge Friendly badge: true when at least one certificate is valid on"
+            " the given day. Derived from the certificates, never stored."
+        )
+    )
+    async def climate_pledge_friendly(
+        self,
+        root: strawberry.Parent[models.Product],
+        info: Info,
+        on: Annotated[
+            date | None,
+            strawberry.argument(description="The day to check (ISO date); today (UTC) if omitted."),
+        ] = None,
+    ) -> bool:
+        day = on or datetime.now(UTC).date()
+        certificates = await info.context.loaders.certificates_by_product_id.load(pk(root))
+        return any(_is_valid_on(certificate, day) for certificate in certificates)

@@ -1,0 +1,1 @@
+"""The test suite: each test runs on SQLite and on PostgreSQL inside a rolled-back transaction."""
