@@ -73,8 +73,10 @@ class Database:
             return (await self.session.exec(statement.limit(1))).first()
 
     async def execute(self, statement: Executable) -> Result[Any]:
+        """A Core statement (aggregates, several columns) on the session's connection."""
         async with self._lock:
-            return await self.session.execute(statement)
+            connection = await self.session.connection()
+            return await connection.execute(statement)
 
     async def close(self) -> None:
         async with self._lock:

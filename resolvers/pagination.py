@@ -142,14 +142,28 @@ def _to_json(value: Any) -> Any:
 
 
 def _from_json(key: SortKey, value: Any) -> Any:
-    python_type = key.column.type.python_type
-    if python_type is datetime:
+    """A sort value from a cursor, checked against its column: forged values never reach SQL."""
+    column_type = key.column.type
+    while isinstance(column_type, sa.TypeDecorator):  # e.g. SQLModel's AutoString over String
+        column_type = column_type.impl_instance
+    if isinstance(column_type, sa.String):
+        if not isinstance(value, str) or "\x00" in value:
+            raise TypeError("expected text")
+        return value
+    if isinstance(column_type, sa.Integer):
+        bits = 63 if isinstance(column_type, sa.BigInteger) else 31
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not -(2**bits) <= value < 2**bits
+        ):
+            raise TypeError("expected an integer in the column's range")
+        return value
+    if isinstance(column_type, sa.DateTime):
         return datetime.fromisoformat(value)
-    if python_type is date:
+    if isinstance(column_type, sa.Date):
         return date.fromisoformat(value)
-    if not isinstance(value, python_type) or isinstance(value, bool):
-        raise TypeError(f"expected {python_type.__name__}")
-    return value
+    raise TypeError(f"no cursor decoding for {column_type!r}")
 
 
 def _after(keys: Sequence[SortKey], values: Sequence[Any], *, reverse: bool) -> ColumnElement[bool]:

@@ -103,7 +103,8 @@ async def healthz(request: Request) -> JSONResponse:
     body: dict[str, Any] = {"status": "ok", "database": "ok"}
     try:
         async with sessionmaker() as session:
-            await session.execute(sa.text("SELECT 1"))
+            connection = await session.connection()
+            await connection.execute(sa.text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not healthy", not a 500
         logging.getLogger("pledgegraph.health").exception("database health check failed")
         body = {"status": "unavailable", "database": "unreachable"}

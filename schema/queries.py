@@ -9,12 +9,15 @@ from strawberry import relay
 
 import models
 from resolvers import carbon_credit, carbon_project, certification, company, product
+from resolvers.errors import InvalidInput
+from resolvers.pagination import MAX_PAGE_SIZE
 from schema.context import Info
 from schema.types.carbon_credit import Issuance, Retirement
 from schema.types.carbon_project import CarbonProject
 from schema.types.certification import Certification
 from schema.types.company import Company
 from schema.types.connection import AFTER, BEFORE, FIRST, LAST, Connection
+from schema.types.node import resolve_global_ids
 from schema.types.product import Product
 
 First = Annotated[int | None, strawberry.argument(description=FIRST)]
@@ -25,15 +28,31 @@ Before = Annotated[str | None, strawberry.argument(description=BEFORE)]
 
 @strawberry.type(description="Everything a client can read.")
 class Query:
-    node: relay.Node | None = relay.node(
-        description="Fetch any object by its global `id`; null when it does not exist."
-    )
-    nodes: list[relay.Node | None] = relay.node(
+    @strawberry.field(description="Fetch any object by its global `id`; null if it does not exist.")
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
+    ) -> relay.Node | None:
+        (row,) = await resolve_global_ids(info, [id])
+        return row  # type: ignore[no-any-return]
+
+    @strawberry.field(
         description=(
             "Fetch several objects by their global ids, in the order given; null for any that"
             " does not exist."
         )
     )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Global ids (at most 100).")
+        ],
+    ) -> list[relay.Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise InvalidInput(f"Pass at most {MAX_PAGE_SIZE} ids.", field="ids")
+        return await resolve_global_ids(info, ids)
 
     @strawberry.field(description="A company by its slug.", graphql_type=Company | None)
     async def company(

@@ -161,3 +161,32 @@ async def make_retirement(db: Database, **overrides: Any) -> models.Retirement:
         "retired_on": date(2025, 1, 15),
     }
     return await _add(db, models.Retirement(**(fields | overrides)))
+
+
+async def make_purchase(
+    db: Database, buyer: models.Company, project: models.CarbonProject, **overrides: Any
+) -> models.Purchase:
+    quantity = overrides.pop("quantity", 10)
+    unit_price = overrides.pop("unit_price_cents", 2500)
+    fields: dict[str, Any] = {
+        "buyer_company_id": buyer.id,
+        "project_id": project.id,
+        "quantity": quantity,
+        "unit_price_cents": unit_price,
+        "total_price_cents": quantity * unit_price,
+        "currency": "USD",
+        "purchased_at": datetime(2024, 6, 1, tzinfo=UTC),
+    }
+    return await _add(db, models.Purchase(**(fields | overrides)))
+
+
+async def make_ledger_event(
+    db: Database, issuance: models.Issuance, **overrides: Any
+) -> models.LedgerEvent:
+    fields: dict[str, Any] = {
+        "occurred_at": datetime(2024, 3, 1, tzinfo=UTC),
+        "kind": models.LedgerEventKind.ISSUED,
+        "quantity": issuance.issued_quantity,
+        "issuance_id": issuance.id,
+    }
+    return await _add(db, models.LedgerEvent(**(fields | overrides)))

@@ -1,22 +1,33 @@
-"""The Relay Node interface for types backed by a table row."""
+"""The Relay Node interface for types backed by a table row, and global-id lookups."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from sqlmodel import SQLModel
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 
 from resolvers.errors import InvalidId
 from resolvers.loaders import load_by_id
 from schema.context import Info
+
+# Primary keys are 32-bit INTEGER columns; a larger number cannot name a row.
+MAX_ROW_ID = 2**31 - 1
+
+NODE_TYPES: dict[str, type[ModelNode]] = {}
 
 
 class ModelNode(relay.Node):
     """A Node whose objects are rows of `model`; `id` is an opaque global ID."""
 
     model: ClassVar[type[SQLModel]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        NODE_TYPES[cls.__name__] = cls
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
@@ -31,8 +42,33 @@ class ModelNode(relay.Node):
         return await load_by_id(info.context.db, cls.model, ids)
 
 
+async def resolve_global_ids(info: Info, global_ids: Sequence[str]) -> list[Any]:
+    """Rows for global ids, in the order given (None where missing): one query per type."""
+    wanted = [_parse(global_id) for global_id in global_ids]
+    by_type: defaultdict[type[ModelNode], set[int]] = defaultdict(set)
+    for node_type, row_id in wanted:
+        by_type[node_type].add(row_id)
+    found: dict[tuple[type[ModelNode], int], Any] = {}
+    for node_type, row_ids in by_type.items():
+        ordered = sorted(row_ids)
+        rows = await load_by_id(info.context.db, node_type.model, ordered)
+        found.update(((node_type, i), row) for i, row in zip(ordered, rows, strict=True))
+    return [found[key] for key in wanted]
+
+
+def _parse(global_id: str) -> tuple[type[ModelNode], int]:
+    try:
+        parsed = relay.GlobalID.from_id(global_id)
+    except GlobalIDValueError as error:
+        raise InvalidId("The ID is not valid.") from error
+    node_type = NODE_TYPES.get(parsed.type_name)
+    if node_type is None:
+        raise InvalidId("The ID does not name an object of this API.")
+    return node_type, _row_id(parsed.node_id)
+
+
 def _row_id(node_id: str) -> int:
-    if not node_id.isdigit():
+    if not (node_id.isascii() and node_id.isdigit() and int(node_id) <= MAX_ROW_ID):
         raise InvalidId("The ID is not valid.")
     return int(node_id)
 

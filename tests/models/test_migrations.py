@@ -1,0 +1,53 @@
+"""Alembic migrations build exactly the models' schema and tear it down again, on each backend."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.pool import NullPool
+from sqlmodel import SQLModel
+
+import models  # noqa: F401  (registers every table on the metadata)
+from tests.fixtures.database import BACKENDS, downgrade, empty_database, migrate
+
+
+@asynccontextmanager
+async def connect(url: str) -> AsyncIterator[AsyncConnection]:
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            yield connection
+    finally:
+        await engine.dispose()
+
+
+def differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, SQLModel.metadata))
+
+
+def table_names(connection: Connection) -> list[str]:
+    return sorted(sa.inspect(connection).get_table_names())
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+async def test_upgrade_head_matches_the_models_and_downgrade_base_removes_everything(
+    backend_name: str, tmp_path: Path
+) -> None:
+    async with empty_database(backend_name, tmp_path) as url:
+        await migrate(url)
+        async with connect(url) as connection:
+            assert await connection.run_sync(differences) == []
+
+        await downgrade(url)
+        async with connect(url) as connection:
+            assert await connection.run_sync(table_names) == ["alembic_version"]
