@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import event
 from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
 from sqlalchemy.sql import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -19,7 +20,7 @@ T = TypeVar("T")
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
-    """Build the async engine; SQLite gets foreign keys, WAL and real SAVEPOINT support."""
+    """Build the async engine; SQLite gets foreign keys, WAL, SAVEPOINTs and fts5_phrases()."""
     url = settings.url
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=settings.echo)
@@ -41,10 +42,17 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 5000")
         cursor.close()
+        dbapi_connection.create_function("fts5_phrases", 1, fts5_phrases, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def fts5_phrases(text: str | None) -> str:
+    """Search text as an FTS5 query of quoted words (all must match), never as FTS5 syntax."""
+    words = (text or "").split()
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words) or '""'
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -67,6 +75,14 @@ class Database:
     async def all(self, statement: SelectOfScalar[T]) -> Sequence[T]:
         async with self._lock:
             return (await self.session.exec(statement)).all()
+
+    async def rows(self, statement: Any) -> list[tuple[Any, ...]]:
+        """Rows of several entities or columns, e.g. an entity with computed sort values."""
+        async with self._lock:
+            # SQLAlchemy's own execute: SQLModel's exec() would return only the first column of
+            # a statement built from select(Model), and its execute() is deprecated.
+            result = await SAAsyncSession.execute(self.session, statement)
+            return [tuple(row) for row in result.all()]
 
     async def first(self, statement: SelectOfScalar[T]) -> T | None:
         async with self._lock:

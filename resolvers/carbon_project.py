@@ -1,24 +1,56 @@
-"""Reading carbon projects."""
+"""Carbon projects: their map, listings, lookups and credit totals."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from models import CarbonProject
 from models.db import Database
 
-from .pagination import Listing, SortKey, ordering
+from .entity_map import TEXT, Column, Custom, EntityMap, json_list_contains
+from .pagination import Listing, SortKey
 
-BY_NAME = ordering(
-    "NAME_ASC",
-    SortKey(col(CarbonProject.name), "name"),
+
+def _label(operators: dict[str, Any]) -> Any:
+    wanted = [operators["eq"]] if "eq" in operators else list(operators.get("in", []))
+    return sa.or_(sa.false(), *(json_list_contains(col(CarbonProject.labels), w) for w in wanted))
+
+
+CARBON_PROJECTS: EntityMap[CarbonProject] = EntityMap(
+    model=CarbonProject,
     primary_key=col(CarbonProject.id),
+    filters={
+        "slug": Column(col(CarbonProject.slug)),
+        "name": Column(col(CarbonProject.name), TEXT),
+        "registry": Column(col(CarbonProject.issuing_registry)),
+        "registry_project_id": Column(col(CarbonProject.registry_project_id)),
+        "country": Column(col(CarbonProject.country)),
+        "project_type": Column(col(CarbonProject.project_type)),
+        "priority_area": Column(col(CarbonProject.priority_area)),
+        "mitigation_type": Column(col(CarbonProject.mitigation_type)),
+        "status": Column(col(CarbonProject.status)),
+        "label": Custom(_label),
+        "additionality_rating": Column(col(CarbonProject.additionality_rating)),
+        "quantification_rating": Column(col(CarbonProject.quantification_rating)),
+        "safeguards_rating": Column(col(CarbonProject.safeguards_rating)),
+    },
+    orderings={
+        "NAME": SortKey(col(CarbonProject.name), "name"),
+        "SLUG": SortKey(col(CarbonProject.slug), "slug"),
+        "COUNTRY": SortKey(col(CarbonProject.country), "country"),
+    },
+    default_order=[("NAME", False)],
 )
 
 
-def list_carbon_projects() -> Listing[CarbonProject]:
-    """All carbon projects by name."""
-    return Listing(select(CarbonProject), BY_NAME)
+def list_carbon_projects(
+    *, where: dict[str, Any] | None = None, order: list[tuple[str, bool]] | None = None
+) -> Listing[CarbonProject]:
+    """Carbon projects matching `where`."""
+    return CARBON_PROJECTS.listing(where=where, order=order)
 
 
 async def get_carbon_project_by_slug(db: Database, slug: str) -> CarbonProject | None:

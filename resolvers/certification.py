@@ -1,24 +1,53 @@
-"""Reading the certifications behind the Climate Pledge Friendly badge."""
+"""Certifications: their map, listings and lookups."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from models import Certification
 from models.db import Database
 
-from .pagination import Listing, SortKey, ordering
+from .entity_map import TEXT, Column, Custom, EntityMap, flag, json_list_contains
+from .pagination import Listing, SortKey
 
-BY_NAME = ordering(
-    "NAME_ASC",
-    SortKey(col(Certification.name), "name"),
+
+def _in_marketplaces(operators: dict[str, Any]) -> Any:
+    wanted = [operators["eq"]] if "eq" in operators else list(operators.get("in", []))
+    return sa.or_(
+        sa.false(), *(json_list_contains(col(Certification.marketplaces), m) for m in wanted)
+    )
+
+
+CERTIFICATIONS: EntityMap[Certification] = EntityMap(
+    model=Certification,
     primary_key=col(Certification.id),
+    filters={
+        "slug": Column(col(Certification.slug)),
+        "name": Column(col(Certification.name), TEXT),
+        "issuer": Column(col(Certification.issuer), TEXT),
+        "category": Column(col(Certification.category)),
+        "level": Column(col(Certification.level)),
+        "carbon_related": flag(col(Certification.carbon_related)),
+        "amazon_owned": flag(col(Certification.amazon_owned)),
+        "marketplace": Custom(_in_marketplaces),
+    },
+    orderings={
+        "NAME": SortKey(col(Certification.name), "name"),
+        "SLUG": SortKey(col(Certification.slug), "slug"),
+        "CATEGORY": SortKey(col(Certification.category), "category"),
+    },
+    default_order=[("NAME", False)],
 )
 
 
-def list_certifications() -> Listing[Certification]:
-    """All certifications by name."""
-    return Listing(select(Certification), BY_NAME)
+def list_certifications(
+    *, where: dict[str, Any] | None = None, order: list[tuple[str, bool]] | None = None
+) -> Listing[Certification]:
+    """Certifications matching `where`."""
+    return CERTIFICATIONS.listing(where=where, order=order)
 
 
 async def get_certification_by_slug(db: Database, slug: str) -> Certification | None:

@@ -1,26 +1,76 @@
-"""Reading companies, their pledge signatures and emissions reports."""
+"""Companies: their map (filters, orderings), listings and lookups."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from models import Company, PledgeSignature
+from models import Company, EmissionsReport, PledgeSignature
 from models.db import Database
 
-from .pagination import Listing, SortKey, ordering
+from .entity_map import TEXT, Column, Custom, EntityMap, range_clause
+from .pagination import Listing, SortKey
 
-BY_NAME = ordering("NAME_ASC", SortKey(col(Company.name), "name"), primary_key=col(Company.id))
+
+def _signature_where(condition: Any) -> sa.Exists:
+    return sa.exists().where(col(PledgeSignature.company_id) == col(Company.id), condition)
 
 
-def list_companies(*, signatories_only: bool = False) -> Listing[Company]:
-    """All companies by name; with `signatories_only`, just Climate Pledge signatories."""
-    statement = select(Company)
-    if signatories_only:
-        statement = statement.where(
-            sa.exists().where(col(PledgeSignature.company_id) == col(Company.id))
-        )
-    return Listing(statement, BY_NAME)
+def _is_signatory(value: bool) -> Any:
+    signed = _signature_where(sa.true())
+    return signed if value else ~signed
+
+
+def _has_public_report(value: bool) -> Any:
+    public = sa.exists().where(
+        col(EmissionsReport.company_id) == col(Company.id),
+        col(EmissionsReport.public_url).is_not(None),
+    )
+    return public if value else ~public
+
+
+COMPANIES: EntityMap[Company] = EntityMap(
+    model=Company,
+    primary_key=col(Company.id),
+    filters={
+        "slug": Column(col(Company.slug)),
+        "name": Column(col(Company.name), TEXT),
+        "sector": Column(col(Company.sector)),
+        "hq_country": Column(col(Company.hq_country)),
+        "is_signatory": Custom(_is_signatory),
+        "signed_on": Custom(
+            lambda ops: _signature_where(
+                range_clause("signedOn", col(PledgeSignature.signed_on), ops)
+            )
+        ),
+        "net_zero_target_year": Custom(
+            lambda ops: _signature_where(
+                range_clause("netZeroTargetYear", col(PledgeSignature.net_zero_target_year), ops)
+            )
+        ),
+        "has_public_emissions_report": Custom(_has_public_report),
+    },
+    orderings={
+        "NAME": SortKey(col(Company.name), "name"),
+        "SLUG": SortKey(col(Company.slug), "slug"),
+        "SECTOR": SortKey(col(Company.sector), "sector"),
+        "HQ_COUNTRY": SortKey(col(Company.hq_country), "hq_country"),
+    },
+    default_order=[("NAME", False)],
+)
+
+
+def list_companies(
+    *,
+    where: dict[str, Any] | None = None,
+    order: list[tuple[str, bool]] | None = None,
+    signatories_only: bool = False,
+) -> Listing[Company]:
+    """Companies matching `where`; with `signatories_only`, just Climate Pledge signatories."""
+    also = _is_signatory(True) if signatories_only else None
+    return COMPANIES.listing(where=where, order=order, also=also)
 
 
 async def get_company_by_slug(db: Database, slug: str) -> Company | None:

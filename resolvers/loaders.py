@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
@@ -22,6 +22,9 @@ from models import (
     ProductCertification,
 )
 from models.db import Database
+
+from .carbon_credit import CreditTotals, credit_totals
+from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -52,7 +55,11 @@ async def _many_by_key(
 
 @dataclass(frozen=True)
 class Loaders:
-    """Built anew for every request, so no cached row outlives it or crosses callers."""
+    """Built anew for every request, so no cached row outlives it or crosses callers.
+
+    Nested connections get one loader per distinct (relation, arguments), made on first use:
+    every parent asking for the same page shape shares one windowed statement.
+    """
 
     company_by_id: DataLoader[int, Company | None]
     certification_by_id: DataLoader[int, Certification | None]
@@ -63,6 +70,39 @@ class Loaders:
     certificates_by_product_id: DataLoader[int, list[ProductCertification]]
     issuances_by_project_id: DataLoader[int, list[Issuance]]
     quantity_by_retirement_id: DataLoader[int, int]
+    credit_totals_by_issuance_id: DataLoader[int, CreditTotals]
+    credit_totals_by_project_id: DataLoader[int, CreditTotals]
+    db: Database
+    _nested: dict[Hashable, DataLoader[int, Any]] = field(default_factory=dict)
+
+    def pages(
+        self, key: Hashable, listing: Listing[Any], nesting: Nesting, request: PageRequest
+    ) -> DataLoader[int, Page[Any]]:
+        """The loader of one page per parent for this relation and these arguments."""
+        return self._loader(
+            ("pages", key, request),
+            lambda parents: fetch_pages(self.db, listing, nesting, parents, request),
+        )
+
+    def counts(
+        self, key: Hashable, listing: Listing[Any], nesting: Nesting
+    ) -> DataLoader[int, int]:
+        """The loader of each parent's total count for this relation and these filters."""
+        return self._loader(
+            ("counts", key),
+            lambda parents: count_per_parent(self.db, listing, nesting, parents),
+        )
+
+    def _loader(
+        self, key: Hashable, load: Callable[[Sequence[int]], Awaitable[Sequence[Any]]]
+    ) -> DataLoader[int, Any]:
+        if key not in self._nested:
+
+            async def batch(parents: Sequence[int]) -> list[Any]:
+                return list(await load(parents))
+
+            self._nested[key] = DataLoader(batch)
+        return self._nested[key]
 
     @classmethod
     def for_db(cls, db: Database) -> Loaders:
@@ -92,6 +132,18 @@ class Loaders:
                 )
             ),
             quantity_by_retirement_id=DataLoader(partial(_retired_quantities, db)),
+            credit_totals_by_issuance_id=DataLoader(
+                partial(credit_totals, db, col(Issuance.id), issued=col(Issuance.issued_quantity))
+            ),
+            credit_totals_by_project_id=DataLoader(
+                partial(
+                    credit_totals,
+                    db,
+                    col(Issuance.project_id),
+                    issued=col(Issuance.issued_quantity),
+                )
+            ),
+            db=db,
             issuances_by_project_id=DataLoader(
                 _many(
                     db,

@@ -11,7 +11,9 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
+from sqlmodel import select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models.db import Database
@@ -26,11 +28,18 @@ _CURSOR_VERSION = 1
 
 @dataclass(frozen=True)
 class SortKey:
-    """One ORDER BY term over a non-nullable column."""
+    """One ORDER BY term over a non-nullable column or a computed expression.
 
-    column: Any  # a mapped column attribute, e.g. col(Product.title)
-    attribute: str
+    `attribute` names the row attribute holding the value; None marks a computed expression
+    (e.g. a search rank), which is selected alongside the row so cursors can carry it.
+    """
+
+    column: Any  # a mapped column attribute, e.g. col(Product.title), or an SQL expression
+    attribute: str | None
     descending: bool = False
+
+    def reverse(self) -> SortKey:
+        return SortKey(self.column, self.attribute, not self.descending)
 
 
 @dataclass(frozen=True)
@@ -43,8 +52,16 @@ class Ordering:
     name: str
     keys: tuple[SortKey, ...]
 
-    def values_of(self, row: Any) -> list[Any]:
-        return [getattr(row, key.attribute) for key in self.keys]
+    @property
+    def computed(self) -> list[Any]:
+        return [key.column for key in self.keys if key.attribute is None]
+
+    def values_of(self, row: Any, computed: Sequence[Any] = ()) -> list[Any]:
+        extra = iter(computed)
+        return [
+            next(extra) if key.attribute is None else getattr(row, key.attribute)
+            for key in self.keys
+        ]
 
 
 @dataclass(frozen=True)
@@ -159,6 +176,10 @@ def _from_json(key: SortKey, value: Any) -> Any:
         ):
             raise TypeError("expected an integer in the column's range")
         return value
+    if isinstance(column_type, sa.Float):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise TypeError("expected a number")
+        return float(value)
     if isinstance(column_type, sa.DateTime):
         return datetime.fromisoformat(value)
     if isinstance(column_type, sa.Date):
@@ -192,29 +213,104 @@ def order_by(ordering: Ordering, *, reverse: bool = False) -> list[ColumnElement
     ]
 
 
+def _keyset(statement: Any, ordering: Ordering, request: PageRequest) -> Any:
+    """The statement restricted to rows beyond the request's cursor."""
+    if request.cursor is None:
+        return statement
+    values = decode_cursor(ordering, request.cursor)
+    return statement.where(_after(ordering.keys, values, reverse=request.backwards))
+
+
+def _page(rows: list[tuple[Any, ...]], ordering: Ordering, request: PageRequest) -> Page[Any]:
+    """Rows fetched with LIMIT size+1 (entity first, computed sort values after) as a page."""
+    has_more = len(rows) > request.size
+    rows = rows[: request.size]
+    if request.backwards:
+        rows.reverse()
+    came_from_cursor = request.cursor is not None
+    return Page(
+        rows=[row[0] for row in rows],
+        cursors=[encode_cursor(ordering, ordering.values_of(row[0], row[1:])) for row in rows],
+        has_next_page=came_from_cursor if request.backwards else has_more,
+        has_previous_page=has_more if request.backwards else came_from_cursor,
+    )
+
+
 async def fetch_page(
     db: Database, statement: SelectOfScalar[T], ordering: Ordering, request: PageRequest
 ) -> Page[T]:
     """Read one page with LIMIT n+1; the cost does not grow with the cursor's position."""
     if request.size == 0:
         return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)
-    statement = statement.order_by(None).order_by(*order_by(ordering, reverse=request.backwards))
-    if request.cursor is not None:
-        values = decode_cursor(ordering, request.cursor)
-        statement = statement.where(_after(ordering.keys, values, reverse=request.backwards))
-    rows = list(await db.all(statement.limit(request.size + 1)))
-    has_more = len(rows) > request.size
-    rows = rows[: request.size]
-    if request.backwards:
-        rows.reverse()
-    cursors = [encode_cursor(ordering, ordering.values_of(row)) for row in rows]
-    came_from_cursor = request.cursor is not None
-    return Page(
-        rows=rows,
-        cursors=cursors,
-        has_next_page=came_from_cursor if request.backwards else has_more,
-        has_previous_page=has_more if request.backwards else came_from_cursor,
+    ordered = statement.order_by(None).order_by(*order_by(ordering, reverse=request.backwards))
+    limited = _keyset(ordered, ordering, request).limit(request.size + 1)
+    if ordering.computed:
+        rows = await db.rows(limited.add_columns(*ordering.computed))
+    else:
+        rows = [(row,) for row in await db.all(limited)]
+    return _page(rows, ordering, request)
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """How child rows hang off a parent: the expression giving each row's parent id, and the
+    joins needed to reach it (e.g. a certification's products through the link table)."""
+
+    parent: Any
+    joins: tuple[tuple[Any, Any], ...] = ()
+
+    def apply(self, statement: Any, parent_ids: Sequence[int]) -> Any:
+        for target, onclause in self.joins:
+            statement = statement.join(target, onclause)
+        return statement.where(self.parent.in_(set(parent_ids)))
+
+
+async def fetch_pages(
+    db: Database,
+    listing: Listing[T],
+    nesting: Nesting,
+    parent_ids: Sequence[int],
+    request: PageRequest,
+) -> list[Page[T]]:
+    """One page per parent in a single statement: ROW_NUMBER() partitioned by parent, so each
+    parent gets its own first N rows rather than N rows shared by the whole batch."""
+    empty: Page[T] = Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)
+    if request.size == 0:
+        return [empty for _ in parent_ids]
+    ordering = listing.ordering
+    assert not ordering.computed, "nested connections order by columns only"
+    position = (
+        sa.func.row_number()
+        .over(
+            partition_by=nesting.parent,
+            order_by=order_by(ordering, reverse=request.backwards),
+        )
+        .label("position")
     )
+    inner = _keyset(nesting.apply(listing.statement, parent_ids), ordering, request)
+    ranked = inner.add_columns(nesting.parent.label("parent_id"), position).subquery()
+    entity = aliased(listing.model, ranked)
+    statement = (
+        select(entity, ranked.c.parent_id)
+        .where(ranked.c.position <= request.size + 1)
+        .order_by(ranked.c.parent_id, ranked.c.position)
+    )
+    grouped: dict[int, list[tuple[Any, ...]]] = {}
+    for row, parent_id in await db.rows(statement):
+        grouped.setdefault(parent_id, []).append((row,))
+    return [_page(grouped.get(parent_id, []), ordering, request) for parent_id in parent_ids]
+
+
+async def count_per_parent(
+    db: Database, listing: Listing[Any], nesting: Nesting, parent_ids: Sequence[int]
+) -> list[int]:
+    """How many rows each parent has, in one grouped statement."""
+    statement = nesting.apply(listing.statement, parent_ids)
+    counted = statement.with_only_columns(
+        nesting.parent, sa.func.count(), maintain_column_froms=True
+    ).group_by(nesting.parent)
+    counts = {parent: int(n) for parent, n in await db.rows(counted)}
+    return [counts.get(parent_id, 0) for parent_id in parent_ids]
 
 
 async def count_rows(db: Database, statement: SelectOfScalar[Any]) -> int:
@@ -227,6 +323,7 @@ async def count_rows(db: Database, statement: SelectOfScalar[Any]) -> int:
 class Listing(Generic[T]):
     """What a connection pages through: a scoped, filtered statement and its ordering."""
 
+    model: type[T]
     statement: SelectOfScalar[T]
     ordering: Ordering
 

@@ -1,20 +1,156 @@
-"""Reading products and the certificates they hold."""
+"""Products: their map (filters over certificates and brand company, orderings), listings,
+search and lookups."""
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from models import Product
+import sqlalchemy as sa
+from sqlmodel import col, func, select
+
+from models import Certification, Company, Product, ProductCertification
 from models.db import Database
 
-from .pagination import Listing, SortKey, ordering
+from . import search
+from .company import COMPANIES
+from .entity_map import MAX_LIST, TEXT, Column, Custom, EntityMap, range_clause
+from .errors import InvalidInput
+from .pagination import Listing, Nesting, SortKey
 
-BY_TITLE = ordering("TITLE_ASC", SortKey(col(Product.title), "title"), primary_key=col(Product.id))
+_certificate = col(ProductCertification.product_id) == col(Product.id)
 
 
-def list_products() -> Listing[Product]:
-    """All products by title."""
-    return Listing(select(Product), BY_TITLE)
+def _holds(condition: Any) -> sa.Exists:
+    """The product holds a certificate of a certification matching `condition`."""
+    return (
+        sa.exists()
+        .where(_certificate)
+        .where(col(ProductCertification.certification_id) == col(Certification.id), condition)
+    )
+
+
+def _certifications(operators: dict[str, Any]) -> Any:
+    any_of: list[str] = operators.get("any_of") or []
+    all_of: list[str] = operators.get("all_of") or []
+    if len(any_of) > MAX_LIST or len(all_of) > MAX_LIST:
+        raise InvalidInput(f"Name at most {MAX_LIST} certifications.", field="certifications")
+    clauses = [_holds(col(Certification.slug) == slug) for slug in all_of]
+    if "any_of" in operators:
+        clauses.append(_holds(col(Certification.slug).in_(any_of)))
+    return sa.and_(sa.true(), *clauses)
+
+
+def _certification_category(operators: dict[str, Any]) -> Any:
+    wanted = [operators["eq"]] if "eq" in operators else list(operators.get("in", []))
+    return _holds(col(Certification.category).in_(wanted))
+
+
+def _carbon_related(value: bool) -> Any:
+    holds = _holds(col(Certification.carbon_related).is_(True))
+    return holds if value else ~holds
+
+
+def _friendly_on(day: date) -> Any:
+    """Climate Pledge Friendly on `day`: at least one certificate valid that day."""
+    return sa.exists().where(
+        _certificate,
+        col(ProductCertification.valid_from) <= day,
+        sa.or_(
+            col(ProductCertification.valid_to).is_(None), col(ProductCertification.valid_to) >= day
+        ),
+    )
+
+
+def _certified_since(operators: dict[str, Any]) -> Any:
+    """The day of the product's first certificate, within the range."""
+    first = (
+        select(func.min(col(ProductCertification.valid_from))).where(_certificate).scalar_subquery()
+    )
+    return range_clause("certifiedSince", first, operators)
+
+
+def _price(operators: dict[str, Any]) -> Any:
+    return range_clause(
+        "price", col(Product.price_cents), {op: to_cents(v) for op, v in operators.items()}
+    )
+
+
+def to_cents(amount: Any) -> Any:
+    """A decimal amount as integer cents; more than two decimals is refused, never rounded."""
+    if isinstance(amount, list):
+        return [to_cents(a) for a in amount]
+    try:
+        cents = Decimal(amount) * 100
+    except InvalidOperation as error:
+        raise InvalidInput(f"{amount!r} is not an amount.", field="price") from error
+    if cents != cents.to_integral_value():
+        raise InvalidInput("Prices have at most two decimals.", field="price")
+    return int(cents)
+
+
+def _brand_company(spec: dict[str, Any]) -> Any:
+    companies = select(col(Company.id)).where(COMPANIES.where(spec))
+    return col(Product.brand_company_id).in_(companies)
+
+
+PRODUCTS: EntityMap[Product] = EntityMap(
+    model=Product,
+    primary_key=col(Product.id),
+    filters={
+        "asin": Column(col(Product.asin)),
+        "title": Column(col(Product.title), TEXT),
+        "brand": Column(col(Product.brand), TEXT),
+        "category": Column(col(Product.category)),
+        "marketplace": Column(col(Product.marketplace)),
+        "price": Custom(_price),
+        "brand_company": Custom(_brand_company),
+        "certifications": Custom(_certifications),
+        "certification_category": Custom(_certification_category),
+        "carbon_related": Custom(_carbon_related),
+        "climate_pledge_friendly_on": Custom(_friendly_on),
+        "certified_since": Custom(_certified_since),
+    },
+    orderings={
+        "TITLE": SortKey(col(Product.title), "title"),
+        "BRAND": SortKey(col(Product.brand), "brand"),
+        "PRICE": SortKey(col(Product.price_cents), "price_cents"),
+        "ASIN": SortKey(col(Product.asin), "asin"),
+    },
+    default_order=[("TITLE", False)],
+)
+
+# A product's certifications as distinct (certification, product) pairs.
+_holders = (
+    select(col(ProductCertification.certification_id), col(ProductCertification.product_id))
+    .distinct()
+    .subquery("holders")
+)
+BY_BRAND_COMPANY = Nesting(parent=col(Product.brand_company_id))
+BY_CERTIFICATION = Nesting(
+    parent=_holders.c.certification_id,
+    joins=((_holders, _holders.c.product_id == col(Product.id)),),
+)
+
+
+def list_products(
+    *,
+    where: dict[str, Any] | None = None,
+    order: list[tuple[str, bool]] | None = None,
+    search_text: str | None = None,
+) -> Listing[Product]:
+    """Products matching `where` and, if given, the search text (best matches first unless an
+    order is asked for)."""
+    relevance = [name for name, _ in order or [] if name == "RELEVANCE"]
+    if relevance and search_text is None:
+        raise InvalidInput("Order by RELEVANCE needs `search`.", field="orderBy")
+    if search_text is None:
+        return PRODUCTS.listing(where=where, order=order)
+    ranked = PRODUCTS.with_ordering("RELEVANCE", SortKey(search.rank(search_text), None))
+    return ranked.listing(
+        where=where, order=order or [("RELEVANCE", True)], also=search.matches(search_text)
+    )
 
 
 async def get_product_by_asin(db: Database, asin: str) -> Product | None:

@@ -12,18 +12,29 @@ from resolvers import carbon_credit, carbon_project, certification, company, pro
 from resolvers.errors import InvalidInput
 from resolvers.pagination import MAX_PAGE_SIZE
 from schema.context import Info
+from schema.inputs import (
+    CarbonProjectOrder,
+    CarbonProjectWhere,
+    CertificationOrder,
+    CertificationWhere,
+    CompanyOrder,
+    CompanyWhere,
+    IssuanceOrder,
+    IssuanceWhere,
+    ProductOrder,
+    ProductWhere,
+    RetirementOrder,
+    RetirementWhere,
+    order_spec,
+    to_spec,
+)
 from schema.types.carbon_credit import Issuance, Retirement
 from schema.types.carbon_project import CarbonProject
 from schema.types.certification import Certification
 from schema.types.company import Company
-from schema.types.connection import AFTER, BEFORE, FIRST, LAST, Connection
+from schema.types.connection import After, Before, Connection, First, Last, OrderBy, Where
 from schema.types.node import resolve_global_ids
 from schema.types.product import Product
-
-First = Annotated[int | None, strawberry.argument(description=FIRST)]
-After = Annotated[str | None, strawberry.argument(description=AFTER)]
-Last = Annotated[int | None, strawberry.argument(description=LAST)]
-Before = Annotated[str | None, strawberry.argument(description=BEFORE)]
 
 
 @strawberry.type(description="Everything a client can read.")
@@ -88,7 +99,7 @@ class Query:
     ) -> models.CarbonProject | None:
         return await carbon_project.get_carbon_project_by_slug(info.context.db, slug)
 
-    @strawberry.field(description="All companies, by name.")
+    @strawberry.field(description="Companies, by name unless `orderBy` says otherwise.")
     async def companies(
         self,
         info: Info,
@@ -96,12 +107,17 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Where[CompanyWhere] = None,
+        order_by: OrderBy[CompanyOrder] = None,
     ) -> Connection[Company]:
+        listing = company.list_companies(where=to_spec(where), order=order_spec(order_by))
         return await Connection.read(
-            info, company.list_companies(), first=first, after=after, last=last, before=before
+            info, listing, first=first, after=after, last=last, before=before
         )
 
-    @strawberry.field(description="Climate Pledge signatories, by name.")
+    @strawberry.field(
+        description="Climate Pledge signatories, by name unless `orderBy` says otherwise."
+    )
     async def signatories(
         self,
         info: Info,
@@ -109,13 +125,21 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Where[CompanyWhere] = None,
+        order_by: OrderBy[CompanyOrder] = None,
     ) -> Connection[Company]:
-        listing = company.list_companies(signatories_only=True)
+        listing = company.list_companies(
+            where=to_spec(where), order=order_spec(order_by), signatories_only=True
+        )
         return await Connection.read(
             info, listing, first=first, after=after, last=last, before=before
         )
 
-    @strawberry.field(description="All products, by title.")
+    @strawberry.field(
+        description=(
+            "Products, by title unless `orderBy` says otherwise; with `search`, best matches first."
+        )
+    )
     async def products(
         self,
         info: Info,
@@ -123,12 +147,26 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Where[ProductWhere] = None,
+        order_by: OrderBy[ProductOrder] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "Full-text search over title and brand (all words must match, stemmed;"
+                    " at most 200 characters). Orders by RELEVANCE unless `orderBy` is given."
+                )
+            ),
+        ] = None,
     ) -> Connection[Product]:
+        listing = product.list_products(
+            where=to_spec(where), order=order_spec(order_by), search_text=search
+        )
         return await Connection.read(
-            info, product.list_products(), first=first, after=after, last=last, before=before
+            info, listing, first=first, after=after, last=last, before=before
         )
 
-    @strawberry.field(description="All certifications, by name.")
+    @strawberry.field(description="Certifications, by name unless `orderBy` says otherwise.")
     async def certifications(
         self,
         info: Info,
@@ -136,13 +174,17 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Where[CertificationWhere] = None,
+        order_by: OrderBy[CertificationOrder] = None,
     ) -> Connection[Certification]:
-        listing = certification.list_certifications()
+        listing = certification.list_certifications(
+            where=to_spec(where), order=order_spec(order_by)
+        )
         return await Connection.read(
             info, listing, first=first, after=after, last=last, before=before
         )
 
-    @strawberry.field(description="All carbon projects, by name.")
+    @strawberry.field(description="Carbon projects, by name unless `orderBy` says otherwise.")
     async def carbon_projects(
         self,
         info: Info,
@@ -150,13 +192,17 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Where[CarbonProjectWhere] = None,
+        order_by: OrderBy[CarbonProjectOrder] = None,
     ) -> Connection[CarbonProject]:
-        listing = carbon_project.list_carbon_projects()
+        listing = carbon_project.list_carbon_projects(
+            where=to_spec(where), order=order_spec(order_by)
+        )
         return await Connection.read(
             info, listing, first=first, after=after, last=last, before=before
         )
 
-    @strawberry.field(description="All credit issuances, newest first.")
+    @strawberry.field(description="Credit issuances, newest first unless `orderBy` says otherwise.")
     async def issuances(
         self,
         info: Info,
@@ -164,13 +210,17 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Where[IssuanceWhere] = None,
+        order_by: OrderBy[IssuanceOrder] = None,
     ) -> Connection[Issuance]:
-        listing = carbon_credit.list_issuances()
+        listing = carbon_credit.list_issuances(where=to_spec(where), order=order_spec(order_by))
         return await Connection.read(
             info, listing, first=first, after=after, last=last, before=before
         )
 
-    @strawberry.field(description="All retirements (public records), newest first.")
+    @strawberry.field(
+        description="Retirements (public records), newest first unless `orderBy` says otherwise."
+    )
     async def retirements(
         self,
         info: Info,
@@ -178,8 +228,10 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
+        where: Where[RetirementWhere] = None,
+        order_by: OrderBy[RetirementOrder] = None,
     ) -> Connection[Retirement]:
-        listing = carbon_credit.list_retirements()
+        listing = carbon_credit.list_retirements(where=to_spec(where), order=order_spec(order_by))
         return await Connection.read(
             info, listing, first=first, after=after, last=last, before=before
         )

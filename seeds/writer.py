@@ -78,12 +78,11 @@ class BulkWriter:
     async def _executemany(self, table: sa.Table, records: list[tuple[Any, ...]]) -> int:
         names = ", ".join(column.name for column in table.columns)
         marks = ", ".join("?" for _ in table.columns)
-        sqlite = await self._driver()
-        before = sqlite.total_changes
-        await self._connection.exec_driver_sql(
+        # rowcount sums each statement's own changes; rows ignored as duplicates add nothing.
+        result = await self._connection.exec_driver_sql(
             f"INSERT OR IGNORE INTO {table.name} ({names}) VALUES ({marks})", records
         )
-        return int(sqlite.total_changes - before)
+        return int(result.rowcount)
 
     async def _copy(self, table: sa.Table, records: list[tuple[Any, ...]]) -> int:
         names = [column.name for column in table.columns]

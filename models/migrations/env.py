@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
+from models.base import described_by_models
 from models.settings import DatabaseSettings
 
 config = context.config
@@ -27,6 +28,7 @@ def configure(connection: Connection | None = None, **options: object) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=described_by_models,
         # SQLite cannot ALTER most things in place; batch mode rebuilds the table instead.
         render_as_batch=database_url().startswith("sqlite"),
         compare_type=True,

@@ -7,10 +7,11 @@ from datetime import date
 import strawberry
 
 import models
+from resolvers import carbon_credit as resolvers_credit
 from schema.context import Info
 from schema.enums import Provenance, RetirementReason
 from schema.scalars import BigInt
-from schema.types.carbon_project import CarbonProject
+from schema.types.carbon_project import CarbonProject, CreditTotals
 from schema.types.company import Company
 from schema.types.node import ModelNode, pk
 
@@ -48,6 +49,14 @@ class Issuance(ModelNode):
         description="Whether these figures are sourced, unconfirmed or generated."
     )
     source_url: str | None = strawberry.field(description="The public source of this record.")
+
+    @strawberry.field(
+        description="Where this issuance's credits are now.", graphql_type=CreditTotals
+    )
+    async def credits(
+        self, root: strawberry.Parent[models.Issuance], info: Info
+    ) -> resolvers_credit.CreditTotals:
+        return await info.context.loaders.credit_totals_by_issuance_id.load(pk(root))
 
     @strawberry.field(
         description="The project the credits were issued to.", graphql_type=CarbonProject

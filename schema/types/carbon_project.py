@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
+from resolvers import carbon_credit as resolvers_credit
 from schema.context import Info
 from schema.enums import (
     MitigationType,
@@ -18,10 +19,25 @@ from schema.enums import (
     QualityRating,
     Registry,
 )
+from schema.scalars import BigInt
 from schema.types.node import ModelNode, pk
 
 if TYPE_CHECKING:
     from schema.types.carbon_credit import Issuance
+
+
+@strawberry.type(
+    description=(
+        "Where issued credits are now, in tonnes CO2e: available (the exchange's inventory) +"
+        " held + retired + cancelled = issued."
+    )
+)
+class CreditTotals:
+    issued: BigInt = strawberry.field(description="Credits issued (total less buffer).")
+    available: BigInt = strawberry.field(description="In the exchange's inventory, for sale.")
+    held: BigInt = strawberry.field(description="Owned by companies, not yet retired.")
+    retired: BigInt = strawberry.field(description="Retired (claimed; final).")
+    cancelled: BigInt = strawberry.field(description="Cancelled (final).")
 
 
 @strawberry.type(description="The exchange's rating of a project on one quality dimension.")
@@ -109,3 +125,12 @@ class CarbonProject(ModelNode):
         self, root: strawberry.Parent[models.CarbonProject], info: Info
     ) -> list[models.Issuance]:
         return await info.context.loaders.issuances_by_project_id.load(pk(root))
+
+    @strawberry.field(
+        description="Credits issued to the project and where they are now, over all issuances.",
+        graphql_type=CreditTotals,
+    )
+    async def credits(
+        self, root: strawberry.Parent[models.CarbonProject], info: Info
+    ) -> resolvers_credit.CreditTotals:
+        return await info.context.loaders.credit_totals_by_project_id.load(pk(root))

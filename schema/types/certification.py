@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 import models
+from resolvers import product
+from schema.context import Info
 from schema.enums import CertificationCategory, CertificationLevel, Marketplace, Provenance
-from schema.types.node import ModelNode
+from schema.inputs import order_spec, to_spec
+from schema.types.connection import After, Before, Connection, First, Last, OrderBy, Where
+from schema.types.node import ModelNode, pk
+
+if TYPE_CHECKING:
+    from schema.inputs import ProductOrder, ProductWhere
+    from schema.types.product import Product
 
 
 @strawberry.type(
@@ -54,3 +63,33 @@ class Certification(ModelNode):
     )
     def marketplaces(self, root: strawberry.Parent[models.Certification]) -> list[str]:
         return root.marketplaces
+
+    @strawberry.field(
+        description=(
+            "Products holding a certificate of this certification (any validity), by title"
+            " unless `orderBy` says otherwise."
+        )
+    )
+    async def products(
+        self,
+        root: strawberry.Parent[models.Certification],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where[Annotated[ProductWhere, strawberry.lazy("schema.inputs")]] = None,
+        order_by: OrderBy[Annotated[ProductOrder, strawberry.lazy("schema.inputs")]] = None,
+    ) -> Connection[Annotated[Product, strawberry.lazy("schema.types.product")]]:
+        spec, order = to_spec(where), order_spec(order_by)
+        return await Connection.read_nested(
+            info,
+            product.list_products(where=spec, order=order),
+            nesting=product.BY_CERTIFICATION,
+            parent_id=pk(root),
+            key=("Certification.products", repr(spec), repr(order)),
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )

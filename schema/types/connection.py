@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from graphql import (
@@ -13,11 +14,12 @@ from graphql import (
     SelectionSetNode,
 )
 
-from resolvers.pagination import Listing, Page, PageRequest
+from resolvers.pagination import Listing, Nesting, Page, PageRequest
 from schema.context import Info
 from schema.scalars import BigInt
 
 N = TypeVar("N")
+T = TypeVar("T")
 
 _PAGE_FIELDS = frozenset({"edges", "nodes", "pageInfo"})
 
@@ -25,6 +27,19 @@ FIRST = "Return the first N items (0 to 100), after `after` if given."
 AFTER = "A cursor from a previous page; return items after it."
 LAST = "Return the last N items (0 to 100), before `before` if given."
 BEFORE = "A cursor from a previous page; return items before it."
+
+# Argument types shared by every connection field.
+First = Annotated[int | None, strawberry.argument(description=FIRST)]
+After = Annotated[str | None, strawberry.argument(description=AFTER)]
+Last = Annotated[int | None, strawberry.argument(description=LAST)]
+Before = Annotated[str | None, strawberry.argument(description=BEFORE)]
+Where = Annotated[
+    T | None, strawberry.argument(description="Only items matching these conditions.")
+]
+OrderBy = Annotated[
+    list[T] | None,
+    strawberry.argument(description="Sort keys, most significant first; ties break on id."),
+]
 
 
 @strawberry.type(description="Where a page sits in the whole list (Relay Cursor Connections).")
@@ -53,13 +68,13 @@ class Connection(Generic[N]):
     edges: list[Edge[N]] = strawberry.field(description="The page's items with their cursors.")
     nodes: list[N] = strawberry.field(description="The page's items, without cursors.")
     page_info: PageInfo = strawberry.field(description="Paging state for this page.")
-    listing: strawberry.Private[Listing[Any]]
+    counter: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(
         description="How many items the whole list holds, across all pages. Costs one count."
     )
-    async def total_count(self, info: Info) -> BigInt:
-        return await self.listing.count(info.context.db)  # type: ignore[return-value]
+    async def total_count(self) -> BigInt:
+        return BigInt(await self.counter())
 
     @classmethod
     async def read(
@@ -72,12 +87,37 @@ class Connection(Generic[N]):
         last: int | None,
         before: str | None,
     ) -> Connection[N]:
-        """Fetch the page only when the query asks for items or page info."""
-        page: Page[Any] = Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)
-        if _selects_page(info) or any(arg is not None for arg in (first, after, last, before)):
-            request = PageRequest.from_arguments(first=first, after=after, last=last, before=before)
-            if _selects_page(info):
-                page = await listing.page(info.context.db, request)
+        """A root connection: its page (only if the query asks for items) and its count."""
+        db = info.context.db
+        request = _page_request(info, first=first, after=after, last=last, before=before)
+        page = await listing.page(db, request) if request else None
+        return cls._of(page, lambda: listing.count(db))
+
+    @classmethod
+    async def read_nested(
+        cls: type[Connection[N]],
+        info: Info,
+        listing: Listing[Any],
+        *,
+        nesting: Nesting,
+        parent_id: int,
+        key: Hashable,
+        first: int | None,
+        after: str | None,
+        last: int | None,
+        before: str | None,
+    ) -> Connection[N]:
+        """A connection under a parent: pages and counts are batched across all parents."""
+        loaders = info.context.loaders
+        request = _page_request(info, first=first, after=after, last=last, before=before)
+        page = (
+            await loaders.pages(key, listing, nesting, request).load(parent_id) if request else None
+        )
+        return cls._of(page, lambda: loaders.counts(key, listing, nesting).load(parent_id))
+
+    @classmethod
+    def _of(cls, page: Page[Any] | None, counter: Callable[[], Awaitable[int]]) -> Connection[N]:
+        page = page or Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)
         return cls(
             edges=[
                 Edge(node=row, cursor=c) for row, c in zip(page.rows, page.cursors, strict=True)
@@ -89,8 +129,17 @@ class Connection(Generic[N]):
                 start_cursor=page.cursors[0] if page.cursors else None,
                 end_cursor=page.cursors[-1] if page.cursors else None,
             ),
-            listing=listing,
+            counter=counter,
         )
+
+
+def _page_request(info: Info, **arguments: Any) -> PageRequest | None:
+    """Validated paging arguments, or None when the query reads only totalCount."""
+    selects_page = _selects_page(info)
+    if not selects_page and all(value is None for value in arguments.values()):
+        return None
+    request = PageRequest.from_arguments(**arguments)
+    return request if selects_page else None
 
 
 def _selects_page(info: Info) -> bool:

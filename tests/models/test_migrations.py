@@ -17,6 +17,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
+from models.base import described_by_models
 from tests.fixtures.database import BACKENDS, downgrade, empty_database, migrate
 
 
@@ -31,7 +32,8 @@ async def connect(url: str) -> AsyncIterator[AsyncConnection]:
 
 
 def differences(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    options = {"compare_type": True, "include_object": described_by_models}
+    context = MigrationContext.configure(connection, opts=options)
     return list(compare_metadata(context, SQLModel.metadata))
 
 

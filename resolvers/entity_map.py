@@ -1,0 +1,160 @@
+"""One declarative map per entity: which filters, orderings and relations it has, and their SQL.
+
+Every read path (root connections, nested connections, counts, and later aggregates and
+exports) builds its statement from these maps, so a field filters and sorts the same way
+everywhere. Filter specs are plain dicts made by the schema layer from its `where` inputs:
+`{"title": {"contains": "soap"}, "or": [{...}, {...}]}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import SQLModel, select
+
+from .errors import InvalidInput
+from .pagination import Listing, Ordering, SortKey
+
+M = TypeVar("M", bound=SQLModel)
+Spec = Mapping[str, Any]
+
+MAX_LIST = 100
+EQUALITY = frozenset({"eq", "in"})
+RANGE = frozenset({"eq", "in", "gt", "gte", "lt", "lte"})
+TEXT = frozenset({"eq", "in", "contains", "starts_with"})
+
+
+@dataclass(frozen=True)
+class Column:
+    """A filter on one column with a curated set of operators."""
+
+    expression: Any
+    operators: frozenset[str] = EQUALITY
+
+    def clause(self, name: str, operators: Spec) -> ColumnElement[bool]:
+        unknown = set(operators) - self.operators
+        if unknown:
+            raise InvalidInput(f"`{name}` does not support {sorted(unknown)}.", field=name)
+        check_range(name, operators)
+        column = self.expression
+        clauses: list[ColumnElement[bool]] = []
+        for operator, value in operators.items():
+            if operator == "in":
+                if len(value) > MAX_LIST:
+                    raise InvalidInput(f"`{name}.in` takes at most {MAX_LIST} values.", field=name)
+                clauses.append(column.in_(value))
+            elif operator == "contains":
+                clauses.append(column.icontains(value, autoescape=True))
+            elif operator == "starts_with":
+                clauses.append(column.istartswith(value, autoescape=True))
+            else:
+                clauses.append(_COMPARE[operator](column, value))
+        return sa.and_(*clauses)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
+    "eq": lambda c, v: c == v,
+    "gt": lambda c, v: c > v,
+    "gte": lambda c, v: c >= v,
+    "lt": lambda c, v: c < v,
+    "lte": lambda c, v: c <= v,
+}
+
+
+def check_range(name: str, operators: Spec) -> None:
+    """Refuse an inverted range such as `{gte: 2030, lte: 2020}`."""
+    low = next((operators[k] for k in ("gte", "gt") if k in operators), None)
+    high = next((operators[k] for k in ("lte", "lt") if k in operators), None)
+    if low is not None and high is not None and low > high:
+        raise InvalidInput(f"`{name}`: the range is inverted ({low} > {high}).", field=name)
+
+
+def range_clause(name: str, column: Any, operators: Spec) -> ColumnElement[bool]:
+    """A range filter on any expression (e.g. a correlated subquery)."""
+    return Column(column, RANGE).clause(name, operators)
+
+
+@dataclass(frozen=True)
+class Custom:
+    """A filter whose SQL is built by a function of the input value (relations, derived facts)."""
+
+    build: Callable[[Any], ColumnElement[bool]]
+
+    def clause(self, name: str, value: Any) -> ColumnElement[bool]:
+        return self.build(value)
+
+
+def flag(column: Any) -> Custom:
+    """A yes/no filter on a boolean column."""
+    return Custom(lambda value: column.is_(bool(value)))
+
+
+@dataclass(frozen=True)
+class EntityMap(Generic[M]):
+    """Filters, orderings and the default order of one entity."""
+
+    model: type[M]
+    primary_key: Any
+    filters: Mapping[str, Column | Custom]
+    orderings: Mapping[str, SortKey]
+    default_order: Sequence[tuple[str, bool]]
+
+    def where(self, spec: Spec | None) -> ColumnElement[bool]:
+        """The SQL condition for a filter spec; AND within a spec, `and`/`or` lists nest."""
+        if not spec:
+            return sa.true()
+        clauses: list[ColumnElement[bool]] = []
+        for name, value in spec.items():
+            if name == "and":
+                clauses.append(sa.and_(sa.true(), *(self.where(part) for part in value)))
+            elif name == "or":
+                clauses.append(sa.or_(sa.false(), *(self.where(part) for part in value)))
+            else:
+                clauses.append(self.filters[name].clause(name, value))
+        return sa.and_(*clauses)
+
+    def ordering(self, order: Sequence[tuple[str, bool]] | None = None) -> Ordering:
+        """(field, descending) pairs, then the primary key in the last key's direction."""
+        terms = list(order or self.default_order)
+        seen = [name for name, _ in terms]
+        if len(set(seen)) != len(seen):
+            raise InvalidInput("Each `orderBy` field may appear once.", field="orderBy")
+        keys = [
+            SortKey(self.orderings[name].column, self.orderings[name].attribute, descending)
+            for name, descending in terms
+        ]
+        last_descending = keys[-1].descending if keys else False
+        keys.append(SortKey(self.primary_key, "id", last_descending))
+        name = ",".join(f"{n}_{'DESC' if d else 'ASC'}" for n, d in terms)
+        return Ordering(name=name, keys=tuple(keys))
+
+    def with_ordering(self, name: str, key: SortKey) -> EntityMap[M]:
+        """The same map with one more ordering (e.g. a search rank known only per request)."""
+        return replace(self, orderings={**self.orderings, name: key})
+
+    def listing(
+        self,
+        *,
+        where: Spec | None = None,
+        order: Sequence[tuple[str, bool]] | None = None,
+        also: ColumnElement[bool] | None = None,
+    ) -> Listing[M]:
+        """A filtered, ordered listing of the entity; `also` adds a fixed condition."""
+        statement = select(self.model).where(self.where(where))
+        if also is not None:
+            statement = statement.where(also)
+        return Listing(self.model, statement, self.ordering(order))
+
+
+def json_list_contains(column: Any, value: str) -> ColumnElement[bool]:
+    """Whether a JSON array column of strings holds `value`, on SQLite and PostgreSQL alike.
+
+    The arrays are short (marketplaces, labels) and the tables small, so matching the quoted
+    element in the column's JSON text is exact, portable and cheap enough.
+    """
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return sa.cast(column, sa.String).contains(quoted, autoescape=True)
