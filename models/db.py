@@ -41,6 +41,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 5000")
+        # LIKE is case-sensitive on PostgreSQL; make SQLite agree (ILIKE-style filters use lower()).
+        cursor.execute("PRAGMA case_sensitive_like = ON")
         cursor.close()
         dbapi_connection.create_function("fts5_phrases", 1, fts5_phrases, deterministic=True)
 

@@ -37,9 +37,11 @@ class Product(SQLModel, table=True):
         sa.CheckConstraint("length(asin) = 10", name="asin_ten_characters"),
         sa.CheckConstraint("price_cents >= 0", name="price_not_negative"),
         sa.CheckConstraint("length(price_currency) = 3", name="currency_iso4217"),
-        # Access paths: listing a category by title, paging all products by title.
+        # Access paths: listing a category by title, paging all products by title, and a
+        # company's products by title (per-parent window pages stop after N rows).
         sa.Index("ix_products_category_title", "category", "title", "id"),
         sa.Index("ix_products_title", "title", "id"),
+        sa.Index("ix_products_brand_company_title", "brand_company_id", "title", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -47,7 +49,7 @@ class Product(SQLModel, table=True):
     title: str = Field(max_length=500)
     brand: str = Field(max_length=200)
     brand_company_id: int | None = Field(
-        default=None, foreign_key="companies.id", ondelete="SET NULL", index=True
+        default=None, foreign_key="companies.id", ondelete="SET NULL"
     )
     category: ProductCategory = Field(sa_type=enum_type(ProductCategory, "category"))
     marketplace: Marketplace = Field(sa_type=enum_type(Marketplace, "marketplace"), index=True)

@@ -147,7 +147,8 @@ class EntityMap(Generic[M]):
         statement = select(self.model).where(self.where(where))
         if also is not None:
             statement = statement.where(also)
-        return Listing(self.model, statement, self.ordering(order))
+        unfiltered = not where and also is None
+        return Listing(self.model, statement, self.ordering(order), unfiltered)
 
 
 def json_list_contains(column: Any, value: str) -> ColumnElement[bool]:

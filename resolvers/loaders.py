@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import SQLModel, col, func, select
 from strawberry.dataloader import DataLoader
 
@@ -27,6 +29,8 @@ from .carbon_credit import CreditTotals, credit_totals
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
 
 M = TypeVar("M", bound=SQLModel)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 async def load_by_id(db: Database, model: type[M], ids: Sequence[int]) -> list[M | None]:
@@ -67,7 +71,7 @@ class Loaders:
     issuance_by_id: DataLoader[int, Issuance | None]
     signature_by_company_id: DataLoader[int, PledgeSignature | None]
     emissions_reports_by_company_id: DataLoader[int, list[EmissionsReport]]
-    certificates_by_product_id: DataLoader[int, list[ProductCertification]]
+    certificates_by_product_id: DataLoader[int, list[HeldCertificate]]
     issuances_by_project_id: DataLoader[int, list[Issuance]]
     quantity_by_retirement_id: DataLoader[int, int]
     credit_totals_by_issuance_id: DataLoader[int, CreditTotals]
@@ -122,15 +126,7 @@ class Loaders:
                     col(EmissionsReport.year),
                 )
             ),
-            certificates_by_product_id=DataLoader(
-                _many(
-                    db,
-                    ProductCertification,
-                    col(ProductCertification.product_id),
-                    col(ProductCertification.valid_from),
-                    col(ProductCertification.id),
-                )
-            ),
+            certificates_by_product_id=DataLoader(partial(_held_certificates, db)),
             quantity_by_retirement_id=DataLoader(partial(_retired_quantities, db)),
             credit_totals_by_issuance_id=DataLoader(
                 partial(credit_totals, db, col(Issuance.id), issued=col(Issuance.issued_quantity))
@@ -154,6 +150,54 @@ class Loaders:
                 )
             ),
         )
+
+
+@dataclass(frozen=True)
+class HeldCertificate:
+    """A product's certificate with its certification."""
+
+    certificate_number: str
+    valid_from: date
+    valid_to: date | None
+    certification: Certification
+
+
+async def _held_certificates(
+    db: Database, product_ids: Sequence[int]
+) -> list[list[HeldCertificate]]:
+    # Plain rows, not ORM objects: a page holds hundreds of certificates and building mapped
+    # instances for them dominated the request; the few certifications are mapped once.
+    certificates = await db.rows(
+        sa.select(
+            col(ProductCertification.product_id),
+            col(ProductCertification.certificate_number),
+            col(ProductCertification.valid_from),
+            col(ProductCertification.valid_to),
+            col(ProductCertification.certification_id),
+        )
+        .where(col(ProductCertification.product_id).in_(set(product_ids)))
+        .order_by(col(ProductCertification.valid_from), col(ProductCertification.id))
+    )
+    wanted = sorted({row[4] for row in certificates})
+    certifications = dict(zip(wanted, await load_by_id(db, Certification, wanted), strict=True))
+    grouped: defaultdict[int, list[HeldCertificate]] = defaultdict(list)
+    for product_id, number, valid_from, valid_to, certification_id in certificates:
+        certification = certifications[certification_id]
+        assert certification is not None  # a foreign key guarantees it
+        grouped[product_id].append(HeldCertificate(number, valid_from, valid_to, certification))
+    return [grouped.get(product_id, []) for product_id in product_ids]
+
+
+def ready_or_load(loader: DataLoader[K, V], key: K) -> V | Awaitable[V]:
+    """The value itself when the loader already holds it (nothing to await), else its load.
+
+    Connections prefetch their page's relations, so most nested fields return at once instead
+    of scheduling a future each: per-row awaits are the costliest part of a large response.
+    """
+    future = loader.cache_map.get(key)
+    if future is not None and future.done() and not future.cancelled() and not future.exception():
+        return future.result()
+    return loader.load(key)
 
 
 async def _retired_quantities(db: Database, retirement_ids: Sequence[int]) -> list[int]:

@@ -131,6 +131,14 @@ BY_BRAND_COMPANY = Nesting(parent=col(Product.brand_company_id))
 BY_CERTIFICATION = Nesting(
     parent=_holders.c.certification_id,
     joins=((_holders, _holders.c.product_id == col(Product.id)),),
+    # One correlated count per certification, each answered from the (certification_id,
+    # product_id) index; measured faster than one grouped count over the whole link table.
+    direct_count=lambda ids: select(
+        col(Certification.id),
+        select(func.count(sa.distinct(col(ProductCertification.product_id))))
+        .where(col(ProductCertification.certification_id) == col(Certification.id))
+        .scalar_subquery(),
+    ).where(col(Certification.id).in_(ids)),
 )
 
 

@@ -17,6 +17,7 @@ from graphql import (
 from resolvers.pagination import Listing, Nesting, Page, PageRequest
 from schema.context import Info
 from schema.scalars import BigInt
+from schema.types.node import NODE_BY_MODEL
 
 N = TypeVar("N")
 T = TypeVar("T")
@@ -91,6 +92,7 @@ class Connection(Generic[N]):
         db = info.context.db
         request = _page_request(info, first=first, after=after, last=last, before=before)
         page = await listing.page(db, request) if request else None
+        await _prefetch(info, page)
         return cls._of(page, lambda: listing.count(db))
 
     @classmethod
@@ -142,24 +144,53 @@ def _page_request(info: Info, **arguments: Any) -> PageRequest | None:
     return request if selects_page else None
 
 
+async def _prefetch(info: Info, page: Page[Any] | None) -> None:
+    """Batch-load the relations the query reads on this page's items, before they resolve."""
+    if page is None or not page.rows:
+        return
+    node_type = NODE_BY_MODEL.get(type(page.rows[0]))
+    if node_type is not None:
+        await node_type.prefetch(info, page.rows, _item_fields(info))
+
+
+def _item_fields(info: Info) -> set[str]:
+    """Names of the fields selected on the items: under `nodes` and under `edges { node }`."""
+    fragments = info._raw_info.fragments
+    items: list[FieldNode] = []
+    for child in _children(info):
+        if child.name.value == "nodes":
+            items.append(child)
+        elif child.name.value == "edges":
+            items.extend(e for e in _fields([child], fragments) if e.name.value == "node")
+    return {field.name.value for field in _fields(items, fragments)}
+
+
+def _children(info: Info) -> list[FieldNode]:
+    """The fields selected directly on this connection."""
+    raw = info._raw_info
+    return _fields(raw.field_nodes, raw.fragments)
+
+
+def _fields(
+    parents: list[FieldNode], fragments: dict[str, FragmentDefinitionNode]
+) -> list[FieldNode]:
+    """The fields selected on these fields, looking through fragments."""
+    found: list[FieldNode] = []
+
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                found.append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                walk(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                walk(fragments[selection.name.value].selection_set)
+
+    for parent in parents:
+        walk(parent.selection_set)
+    return found
+
+
 def _selects_page(info: Info) -> bool:
     """Whether the query reads the page itself (not only totalCount), through fragments too."""
-    raw = info._raw_info
-    return any(
-        _selects(node.selection_set, raw.fragments)
-        for node in raw.field_nodes
-        if node.selection_set
-    )
-
-
-def _selects(selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]) -> bool:
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            found = selection.name.value in _PAGE_FIELDS
-        elif isinstance(selection, InlineFragmentNode):
-            found = _selects(selection.selection_set, fragments)
-        elif isinstance(selection, FragmentSpreadNode):
-            found = _selects(fragments[selection.name.value].selection_set, fragments)
-        if found:
-            return True
-    return False
+    return any(child.name.value in _PAGE_FIELDS for child in _children(info))

@@ -18,6 +18,7 @@ from schema.context import Info
 MAX_ROW_ID = 2**31 - 1
 
 NODE_TYPES: dict[str, type[ModelNode]] = {}
+NODE_BY_MODEL: dict[type[SQLModel], type[ModelNode]] = {}
 
 
 class ModelNode(relay.Node):
@@ -28,6 +29,15 @@ class ModelNode(relay.Node):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         NODE_TYPES[cls.__name__] = cls
+        NODE_BY_MODEL[cls.model] = cls
+
+    @classmethod
+    async def prefetch(cls, info: Info, rows: Sequence[Any], fields: set[str]) -> None:
+        """Load, in one batch, the relations `fields` asks for on a page of rows.
+
+        Types with relations override this; their field resolvers then find the values in the
+        loaders' caches and return them without awaiting (see resolvers.loaders.ready_or_load).
+        """
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Sequence
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 import models
+from resolvers.loaders import HeldCertificate, ready_or_load
 from schema.context import Info
 from schema.enums import Marketplace, ProductCategory, Provenance
 from schema.scalars import Money
@@ -16,10 +18,8 @@ from schema.types.company import Company
 from schema.types.node import ModelNode, pk
 
 
-def _is_valid_on(certificate: models.ProductCertification, day: date) -> bool:
-    return certificate.valid_from <= day and (
-        certificate.valid_to is None or day <= certificate.valid_to
-    )
+def _is_valid_on(held: HeldCertificate, day: date) -> bool:
+    return held.valid_from <= day and (held.valid_to is None or day <= held.valid_to)
 
 
 @strawberry.type(description="A certificate a product holds under one certification.")
@@ -31,15 +31,13 @@ class ProductCertificate:
     )
 
     @strawberry.field(description="The certification.", graphql_type=Certification)
-    async def certification(
-        self, root: strawberry.Parent[models.ProductCertification], info: Info
-    ) -> models.Certification | None:
-        return await info.context.loaders.certification_by_id.load(root.certification_id)
+    def certification(self, root: strawberry.Parent[HeldCertificate]) -> models.Certification:
+        return root.certification
 
     @strawberry.field(description="Whether the certificate is valid on the given day.")
     def valid_on(
         self,
-        root: strawberry.Parent[models.ProductCertification],
+        root: strawberry.Parent[HeldCertificate],
         day: Annotated[date, strawberry.argument(description="The day to check (ISO date).")],
     ) -> bool:
         return _is_valid_on(root, day)
@@ -61,6 +59,15 @@ class Product(ModelNode):
         description="Whether this record is sourced, unconfirmed or generated."
     )
 
+    @classmethod
+    async def prefetch(cls, info: Info, rows: Sequence[Any], fields: set[str]) -> None:
+        loaders = info.context.loaders
+        if fields & {"certifications", "climatePledgeFriendly"}:
+            await loaders.certificates_by_product_id.load_many([pk(row) for row in rows])
+        if "brandCompany" in fields:
+            companies = {row.brand_company_id for row in rows} - {None}
+            await loaders.company_by_id.load_many(sorted(companies))
+
     @strawberry.field(description="The listing price.")
     def price(self, root: strawberry.Parent[models.Product]) -> Money:
         return Money.from_cents(root.price_cents, root.price_currency)
@@ -68,21 +75,21 @@ class Product(ModelNode):
     @strawberry.field(
         description="The company behind the brand, when it is known.", graphql_type=Company | None
     )
-    async def brand_company(
+    def brand_company(
         self, root: strawberry.Parent[models.Product], info: Info
-    ) -> models.Company | None:
+    ) -> models.Company | Awaitable[models.Company | None] | None:
         if root.brand_company_id is None:
             return None
-        return await info.context.loaders.company_by_id.load(root.brand_company_id)
+        return ready_or_load(info.context.loaders.company_by_id, root.brand_company_id)
 
     @strawberry.field(
         description="Every certificate the product holds or held, oldest first.",
         graphql_type=list[ProductCertificate],
     )
-    async def certifications(
+    def certifications(
         self, root: strawberry.Parent[models.Product], info: Info
-    ) -> list[models.ProductCertification]:
-        return await info.context.loaders.certificates_by_product_id.load(pk(root))
+    ) -> list[HeldCertificate] | Awaitable[list[HeldCertificate]]:
+        return ready_or_load(info.context.loaders.certificates_by_product_id, pk(root))
 
     @strawberry.field(
         description=(
