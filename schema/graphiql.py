@@ -11,9 +11,67 @@ _PLACEHOLDER = "__GRAPHIQL_EXAMPLES__"
 
 EXAMPLES: list[dict[str, str]] = [
     {
-        "query": """# Climate Pledge signatories, 10 at a time. Pass pageInfo.endCursor as $after.
+        "query": """# Product search: ranked full-text over title and brand, narrowed with `where`.
+query Search($text: String!, $after: String) {
+  products(
+    first: 10
+    after: $after
+    search: $text
+    where: {climatePledgeFriendlyOn: "2026-01-01", marketplace: {in: [US, UK]}}
+  ) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      asin
+      title
+      price { amount currency }
+      certifications { validFrom validTo certification { name category } }
+    }
+  }
+}
+""",
+        "variables": '{"text": "laundry detergent"}',
+    },
+    {
+        "query": """# A category in title order, each product with its certifications and brand.
+query Category($category: ProductCategory!) {
+  products(first: 50, where: {category: {eq: $category}}, orderBy: [{field: TITLE}]) {
+    nodes {
+      asin
+      title
+      certifications { certification { name issuer } }
+      brandCompany { name hqCountry }
+    }
+  }
+}
+""",
+        "variables": '{"category": "HOUSEHOLD"}',
+    },
+    {
+        "query": """# A partner's profile: its products (paged per company) and emissions reports.
+query Profile($slug: String!) {
+  company(slug: $slug) {
+    name
+    signature { signedOn netZeroTargetYear }
+    products(first: 20) {
+      totalCount
+      nodes { title certifications { certification { name } } }
+    }
+    emissionsReports { year scope1Tco2e scope2Tco2e scope3Tco2e publicUrl }
+  }
+}
+""",
+        "variables": '{"slug": "unilever"}',
+    },
+    {
+        "query": """# Signatories from one country that joined in 2021, newest names last.
 query Signatories($after: String) {
-  signatories(first: 10, after: $after) {
+  signatories(
+    first: 10
+    after: $after
+    where: {hqCountry: {eq: "GB"}, signedOn: {gte: "2021-01-01", lte: "2021-12-31"}}
+    orderBy: [{field: NAME}]
+  ) {
     totalCount
     pageInfo { hasNextPage endCursor }
     nodes {
@@ -49,11 +107,37 @@ query ProductPage($asin: String!) {
         "variables": '{"asin": "B000000001"}',
     },
     {
-        "query": """# The certifications behind the Climate Pledge Friendly badge.
+        "query": """# The carbon-related certifications and how many products hold each.
 query Certifications {
-  certifications(first: 100) {
+  certifications(first: 100, where: {carbonRelated: true}) {
     totalCount
-    nodes { slug name issuer category carbonRelated amazonOwned marketplaces provenance }
+    nodes {
+      slug
+      name
+      issuer
+      marketplaces
+      provenance
+      products { totalCount }
+    }
+  }
+}
+""",
+        "variables": "{}",
+    },
+    {
+        "query": """# Land-restoration projects with the ABACUS label: credits issued and retired.
+query Restoration {
+  carbonProjects(
+    first: 20
+    where: {priorityArea: {eq: LAND_RESTORATION}, label: {eq: "ABACUS"}}
+  ) {
+    nodes {
+      name
+      country
+      registry
+      credits { issued available held retired }
+      issuances { vintage credits { issued retired } }
+    }
   }
 }
 """,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
-from models.db import create_engine
+from models.db import Database, create_engine, create_sessionmaker
 from models.settings import DatabaseSettings
+from schema.context import Context
+from schema.graphiql import EXAMPLES
+from schema.root import schema
 from seeds.facts import FACTS
 from seeds.load import ScaleMismatch, SeedReport, is_empty, seed
 from seeds.scale import SCALES, Scale
@@ -222,3 +226,20 @@ async def test_published_retirements_keep_their_serial_ranges(
         (fact.serial_start, fact.serial_end, fact.beneficiary_name) for fact in FACTS.retirements
     )
     assert sorted(rows) == expected
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example["query"].split("\n")[0])
+async def test_graphiql_examples_run_against_the_demo_data(
+    seeded: tuple[AsyncEngine, SeedReport], example: dict[str, str]
+) -> None:
+    engine, _ = seeded
+    async with create_sessionmaker(engine)() as session:
+        result = await schema.execute(
+            example["query"],
+            variable_values=json.loads(example["variables"]),
+            context_value=Context.for_db(Database(session)),
+        )
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    # Every example is chosen to show data, not an empty answer.
+    assert all(value for value in result.data.values())
