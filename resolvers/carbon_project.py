@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import col, select
 
 from models import CarbonProject
 from models.db import Database
 
-from .entity_map import TEXT, Column, Custom, EntityMap, json_list_contains
+from .entity_map import TEXT, Column, EntityMap, ListItem
 from .pagination import Listing, SortKey
-
-
-def _label(operators: dict[str, Any]) -> Any:
-    wanted = [operators["eq"]] if "eq" in operators else list(operators.get("in", []))
-    return sa.or_(sa.false(), *(json_list_contains(col(CarbonProject.labels), w) for w in wanted))
-
 
 CARBON_PROJECTS: EntityMap[CarbonProject] = EntityMap(
     model=CarbonProject,
@@ -32,7 +25,7 @@ CARBON_PROJECTS: EntityMap[CarbonProject] = EntityMap(
         "priority_area": Column(col(CarbonProject.priority_area)),
         "mitigation_type": Column(col(CarbonProject.mitigation_type)),
         "status": Column(col(CarbonProject.status)),
-        "label": Custom(_label),
+        "label": ListItem(col(CarbonProject.labels)),
         "additionality_rating": Column(col(CarbonProject.additionality_rating)),
         "quantification_rating": Column(col(CarbonProject.quantification_rating)),
         "safeguards_rating": Column(col(CarbonProject.safeguards_rating)),

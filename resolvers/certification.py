@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import col, select
 
 from models import Certification
 from models.db import Database
 
-from .entity_map import TEXT, Column, Custom, EntityMap, flag, json_list_contains
+from .entity_map import TEXT, Column, EntityMap, ListItem, flag
 from .pagination import Listing, SortKey
-
-
-def _in_marketplaces(operators: dict[str, Any]) -> Any:
-    wanted = [operators["eq"]] if "eq" in operators else list(operators.get("in", []))
-    return sa.or_(
-        sa.false(), *(json_list_contains(col(Certification.marketplaces), m) for m in wanted)
-    )
-
 
 CERTIFICATIONS: EntityMap[Certification] = EntityMap(
     model=Certification,
@@ -32,7 +23,7 @@ CERTIFICATIONS: EntityMap[Certification] = EntityMap(
         "level": Column(col(Certification.level)),
         "carbon_related": flag(col(Certification.carbon_related)),
         "amazon_owned": flag(col(Certification.amazon_owned)),
-        "marketplace": Custom(_in_marketplaces),
+        "marketplace": ListItem(col(Certification.marketplaces)),
     },
     orderings={
         "NAME": SortKey(col(Certification.name), "name"),

@@ -44,9 +44,7 @@ class Column:
         clauses: list[ColumnElement[bool]] = []
         for operator, value in operators.items():
             if operator == "in":
-                if len(value) > MAX_LIST:
-                    raise InvalidInput(f"`{name}.in` takes at most {MAX_LIST} values.", field=name)
-                clauses.append(column.in_(value))
+                clauses.append(column.in_(listed_values(name, operators)))
             elif operator == "contains":
                 clauses.append(column.icontains(value, autoescape=True))
             elif operator == "starts_with":
@@ -63,6 +61,14 @@ _COMPARE: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
     "lt": lambda c, v: c < v,
     "lte": lambda c, v: c <= v,
 }
+
+
+def listed_values(name: str, operators: Spec) -> list[Any]:
+    """The values an `{eq}` or `{in}` filter asks for, refusing over-long lists."""
+    values = [operators["eq"]] if "eq" in operators else list(operators.get("in", []))
+    if len(values) > MAX_LIST:
+        raise InvalidInput(f"`{name}.in` takes at most {MAX_LIST} values.", field=name)
+    return values
 
 
 def check_range(name: str, operators: Spec) -> None:
@@ -88,6 +94,17 @@ class Custom:
         return self.build(value)
 
 
+@dataclass(frozen=True)
+class ListItem:
+    """`{eq}`/`{in}` on a short JSON array of strings: holds the value, or any of them."""
+
+    column: Any
+
+    def clause(self, name: str, operators: Spec) -> ColumnElement[bool]:
+        values = listed_values(name, operators)
+        return sa.or_(sa.false(), *(json_list_contains(self.column, v) for v in values))
+
+
 def flag(column: Any) -> Custom:
     """A yes/no filter on a boolean column."""
     return Custom(lambda value: column.is_(bool(value)))
@@ -99,7 +116,7 @@ class EntityMap(Generic[M]):
 
     model: type[M]
     primary_key: Any
-    filters: Mapping[str, Column | Custom]
+    filters: Mapping[str, Column | ListItem | Custom]
     orderings: Mapping[str, SortKey]
     default_order: Sequence[tuple[str, bool]]
 

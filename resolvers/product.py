@@ -15,7 +15,7 @@ from models.db import Database
 
 from . import search
 from .company import COMPANIES
-from .entity_map import MAX_LIST, TEXT, Column, Custom, EntityMap, range_clause
+from .entity_map import MAX_LIST, TEXT, Column, Custom, EntityMap, listed_values, range_clause
 from .errors import InvalidInput
 from .pagination import Listing, Nesting, SortKey
 
@@ -43,7 +43,7 @@ def _certifications(operators: dict[str, Any]) -> Any:
 
 
 def _certification_category(operators: dict[str, Any]) -> Any:
-    wanted = [operators["eq"]] if "eq" in operators else list(operators.get("in", []))
+    wanted = listed_values("certificationCategory", operators)
     return _holds(col(Certification.category).in_(wanted))
 
 

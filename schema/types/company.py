@@ -11,7 +11,6 @@ import models
 from resolvers import product
 from schema.context import Info
 from schema.enums import Provenance
-from schema.inputs import order_spec, to_spec
 from schema.scalars import BigInt
 from schema.types.connection import After, Before, Connection, First, Last, OrderBy, Where
 from schema.types.node import ModelNode, pk
@@ -118,13 +117,13 @@ class Company(ModelNode):
         where: Where[Annotated[ProductWhere, strawberry.lazy("schema.inputs")]] = None,
         order_by: OrderBy[Annotated[ProductOrder, strawberry.lazy("schema.inputs")]] = None,
     ) -> Connection[Annotated[Product, strawberry.lazy("schema.types.product")]]:
-        spec, order = to_spec(where), order_spec(order_by)
         return await Connection.read_nested(
             info,
-            product.list_products(where=spec, order=order),
+            product.list_products,
             nesting=product.BY_BRAND_COMPANY,
             parent_id=pk(root),
-            key=("Company.products", repr(spec), repr(order)),
+            where=where,
+            order_by=order_by,
             first=first,
             after=after,
             last=last,

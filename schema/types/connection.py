@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
@@ -16,6 +16,7 @@ from graphql import (
 
 from resolvers.pagination import Listing, Nesting, Page, PageRequest
 from schema.context import Info
+from schema.inputs import order_spec, to_spec
 from schema.scalars import BigInt
 from schema.types.node import NODE_BY_MODEL
 
@@ -99,17 +100,22 @@ class Connection(Generic[N]):
     async def read_nested(
         cls: type[Connection[N]],
         info: Info,
-        listing: Listing[Any],
+        list_items: Callable[..., Listing[Any]],
         *,
         nesting: Nesting,
         parent_id: int,
-        key: Hashable,
+        where: Any,
+        order_by: Any,
         first: int | None,
         after: str | None,
         last: int | None,
         before: str | None,
     ) -> Connection[N]:
-        """A connection under a parent: pages and counts are batched across all parents."""
+        """A connection under a parent: pages and counts are batched across all parents that
+        ask for the same relation with the same filters and ordering."""
+        spec, order = to_spec(where), order_spec(order_by)
+        listing = list_items(where=spec, order=order)
+        key = (info.path.key, info._raw_info.parent_type.name, repr(spec), repr(order))
         loaders = info.context.loaders
         request = _page_request(info, first=first, after=after, last=last, before=before)
         page = (
