@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -22,13 +23,18 @@ T = TypeVar("T")
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     """Build the async engine; SQLite gets foreign keys, WAL, SAVEPOINTs and fts5_phrases()."""
     url = settings.url
+    # Non-ASCII text is stored as itself in JSON columns, as PostgreSQL's jsonb does, so
+    # searching the JSON text for an element works the same on both databases.
+    options: dict[str, Any] = {"echo": settings.echo, "json_serializer": _json_dumps}
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=settings.echo)
+        engine = create_async_engine(url, **options)
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(
-        url, echo=settings.echo, pool_size=settings.pool_size, pool_pre_ping=True
-    )
+    return create_async_engine(url, pool_size=settings.pool_size, pool_pre_ping=True, **options)
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col
 
 from models import CarbonProject
 from models.db import Database
 
-from .entity_map import TEXT, Column, EntityMap, ListItem
+from .entity_map import TEXT, Column, EntityMap, ListItem, find_by
 from .pagination import Listing, SortKey
 
 CARBON_PROJECTS: EntityMap[CarbonProject] = EntityMap(
@@ -47,4 +47,4 @@ def list_carbon_projects(
 
 
 async def get_carbon_project_by_slug(db: Database, slug: str) -> CarbonProject | None:
-    return await db.first(select(CarbonProject).where(col(CarbonProject.slug) == slug))
+    return await find_by(db, CarbonProject, col(CarbonProject.slug), slug)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col
 
 from models import Certification
 from models.db import Database
 
-from .entity_map import TEXT, Column, EntityMap, ListItem, flag
+from .entity_map import TEXT, Column, EntityMap, ListItem, find_by, flag
 from .pagination import Listing, SortKey
 
 CERTIFICATIONS: EntityMap[Certification] = EntityMap(
@@ -42,4 +42,4 @@ def list_certifications(
 
 
 async def get_certification_by_slug(db: Database, slug: str) -> Certification | None:
-    return await db.first(select(Certification).where(col(Certification.slug) == slug))
+    return await find_by(db, Certification, col(Certification.slug), slug)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlmodel import col
 
 from models import Company, EmissionsReport, PledgeSignature
 from models.db import Database
 
-from .entity_map import TEXT, Column, Custom, EntityMap, range_clause
+from .entity_map import TEXT, Column, Custom, EntityMap, find_by, range_clause
 from .pagination import Listing, SortKey
 
 
@@ -74,4 +74,4 @@ def list_companies(
 
 
 async def get_company_by_slug(db: Database, slug: str) -> Company | None:
-    return await db.first(select(Company).where(col(Company.slug) == slug))
+    return await find_by(db, Company, col(Company.slug), slug)

@@ -8,6 +8,7 @@ everywhere. Filter specs are plain dicts made by the schema layer from its `wher
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
@@ -15,6 +16,8 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel, select
+
+from models.db import Database
 
 from .errors import InvalidInput
 from .pagination import Listing, Ordering, SortKey
@@ -38,13 +41,18 @@ class Column:
     def clause(self, name: str, operators: Spec) -> ColumnElement[bool]:
         unknown = set(operators) - self.operators
         if unknown:
-            raise InvalidInput(f"`{name}` does not support {sorted(unknown)}.", field=name)
+            raise InvalidInput(
+                f"`{public_name(name)}` does not support {sorted(unknown)}.",
+                field=public_name(name),
+            )
         check_range(name, operators)
         column = self.expression
         clauses: list[ColumnElement[bool]] = []
         for operator, value in operators.items():
             if operator == "in":
-                clauses.append(column.in_(listed_values(name, operators)))
+                clauses.append(column.in_(storable(checked_list(name, value))))
+            elif not storable([value]):
+                clauses.append(sa.false())  # text with a NUL character is never stored
             elif operator == "contains":
                 clauses.append(column.icontains(value, autoescape=True))
             elif operator == "starts_with":
@@ -63,12 +71,37 @@ _COMPARE: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
 }
 
 
-def listed_values(name: str, operators: Spec) -> list[Any]:
-    """The values an `{eq}` or `{in}` filter asks for, refusing over-long lists."""
-    values = [operators["eq"]] if "eq" in operators else list(operators.get("in", []))
+def public_name(name: str) -> str:
+    """A filter's name as the API spells it: `claim_year` -> `claimYear`."""
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+def checked_list(name: str, values: Sequence[Any]) -> list[Any]:
+    """An `in` list, refused when longer than MAX_LIST."""
     if len(values) > MAX_LIST:
-        raise InvalidInput(f"`{name}.in` takes at most {MAX_LIST} values.", field=name)
-    return values
+        raise InvalidInput(
+            f"`{public_name(name)}.in` takes at most {MAX_LIST} values.", field=public_name(name)
+        )
+    return list(values)
+
+
+def storable(values: Sequence[Any]) -> list[Any]:
+    """Values that can be stored at all: PostgreSQL text never holds a NUL character."""
+    return [v for v in values if not (isinstance(v, str) and "\x00" in v)]
+
+
+def eq_or_in(
+    name: str, operators: Spec, match: Callable[[Any], ColumnElement[bool]]
+) -> ColumnElement[bool]:
+    """`{eq}` and `{in}` through a matcher of one value; both must hold when both are given."""
+    clauses: list[ColumnElement[bool]] = []
+    if "eq" in operators:
+        clauses.append(sa.or_(sa.false(), *map(match, storable([operators["eq"]]))))
+    if "in" in operators:
+        values = storable(checked_list(name, operators["in"]))
+        clauses.append(sa.or_(sa.false(), *map(match, values)))
+    return sa.and_(sa.true(), *clauses)
 
 
 def check_range(name: str, operators: Spec) -> None:
@@ -76,7 +109,10 @@ def check_range(name: str, operators: Spec) -> None:
     low = next((operators[k] for k in ("gte", "gt") if k in operators), None)
     high = next((operators[k] for k in ("lte", "lt") if k in operators), None)
     if low is not None and high is not None and low > high:
-        raise InvalidInput(f"`{name}`: the range is inverted ({low} > {high}).", field=name)
+        raise InvalidInput(
+            f"`{public_name(name)}`: the range is inverted ({low} > {high}).",
+            field=public_name(name),
+        )
 
 
 def range_clause(name: str, column: Any, operators: Spec) -> ColumnElement[bool]:
@@ -101,8 +137,7 @@ class ListItem:
     column: Any
 
     def clause(self, name: str, operators: Spec) -> ColumnElement[bool]:
-        values = listed_values(name, operators)
-        return sa.or_(sa.false(), *(json_list_contains(self.column, v) for v in values))
+        return eq_or_in(name, operators, lambda value: json_list_contains(self.column, value))
 
 
 def flag(column: Any) -> Custom:
@@ -174,5 +209,14 @@ def json_list_contains(column: Any, value: str) -> ColumnElement[bool]:
     The arrays are short (marketplaces, labels) and the tables small, so matching the quoted
     element in the column's JSON text is exact, portable and cheap enough.
     """
-    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return sa.cast(column, sa.String).contains(quoted, autoescape=True)
+    # Stored JSON is written with ensure_ascii=False (models.db), so this is its exact text.
+    # Stored JSON is written with ensure_ascii=False (models.db), so this is its exact text.
+    element = json.dumps(value, ensure_ascii=False)
+    return sa.cast(column, sa.String).contains(element, autoescape=True)
+
+
+async def find_by(db: Database, model: type[M], column: Any, value: str) -> M | None:
+    """The row whose unique `column` equals `value`, or None (text with NUL never matches)."""
+    if not storable([value]):
+        return None
+    return await db.first(select(model).where(column == value))

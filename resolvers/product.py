@@ -15,11 +15,22 @@ from models.db import Database
 
 from . import search
 from .company import COMPANIES
-from .entity_map import MAX_LIST, TEXT, Column, Custom, EntityMap, listed_values, range_clause
+from .entity_map import (
+    MAX_LIST,
+    TEXT,
+    Column,
+    Custom,
+    EntityMap,
+    eq_or_in,
+    find_by,
+    range_clause,
+    storable,
+)
 from .errors import InvalidInput
 from .pagination import Listing, Nesting, SortKey
 
 _certificate = col(ProductCertification.product_id) == col(Product.id)
+MAX_CENTS = 2**63 - 1  # prices are BIGINT cents
 
 
 def _holds(condition: Any) -> sa.Exists:
@@ -32,19 +43,23 @@ def _holds(condition: Any) -> sa.Exists:
 
 
 def _certifications(operators: dict[str, Any]) -> Any:
-    any_of: list[str] = operators.get("any_of") or []
+    any_of: list[str] = storable(operators.get("any_of") or [])
     all_of: list[str] = operators.get("all_of") or []
     if len(any_of) > MAX_LIST or len(all_of) > MAX_LIST:
         raise InvalidInput(f"Name at most {MAX_LIST} certifications.", field="certifications")
-    clauses = [_holds(col(Certification.slug) == slug) for slug in all_of]
+    clauses = [
+        _holds(col(Certification.slug) == slug) if storable([slug]) else sa.false()
+        for slug in all_of
+    ]
     if "any_of" in operators:
         clauses.append(_holds(col(Certification.slug).in_(any_of)))
     return sa.and_(sa.true(), *clauses)
 
 
 def _certification_category(operators: dict[str, Any]) -> Any:
-    wanted = listed_values("certificationCategory", operators)
-    return _holds(col(Certification.category).in_(wanted))
+    return eq_or_in(
+        "certification_category", operators, lambda c: _holds(col(Certification.category) == c)
+    )
 
 
 def _carbon_related(value: bool) -> Any:
@@ -85,6 +100,8 @@ def to_cents(amount: Any) -> Any:
         cents = Decimal(amount) * 100
     except InvalidOperation as error:
         raise InvalidInput(f"{amount!r} is not an amount.", field="price") from error
+    if not cents.is_finite() or abs(cents) > MAX_CENTS:
+        raise InvalidInput(f"{amount} is not an amount a price can have.", field="price")
     if cents != cents.to_integral_value():
         raise InvalidInput("Prices have at most two decimals.", field="price")
     return int(cents)
@@ -162,4 +179,4 @@ def list_products(
 
 
 async def get_product_by_asin(db: Database, asin: str) -> Product | None:
-    return await db.first(select(Product).where(col(Product.asin) == asin))
+    return await find_by(db, Product, col(Product.asin), asin)

@@ -44,6 +44,8 @@ def rank(text: str) -> ProductRank:
 
 def _clean(text: str) -> str:
     text = text.strip()
+    if "\x00" in text:
+        raise InvalidInput("`search` cannot contain a NUL character.", field="search")
     if not text:
         raise InvalidInput("`search` needs at least one word.", field="search")
     if len(text) > MAX_QUERY_LENGTH:

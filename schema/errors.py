@@ -24,12 +24,13 @@ def error_code(error: GraphQLError) -> str:
         return original.code.value
     if isinstance(original, GlobalIDValueError):
         return ErrorCode.INVALID_ID.value
+    # Variable coercion errors keep the scalar's or enum's own exception as original_error.
+    if error.message.startswith("Variable '$"):
+        return ErrorCode.BAD_USER_INPUT.value
     if original is not None:
         return INTERNAL_ERROR
     if error.message.startswith("Syntax Error"):
         return PARSE_FAILED
-    if error.message.startswith("Variable '$"):
-        return ErrorCode.BAD_USER_INPUT.value
     return VALIDATION_FAILED
 
 

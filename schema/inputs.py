@@ -254,10 +254,12 @@ class RetirementWhere:
 def to_spec(value: Any, depth: int = 0) -> Any:
     """An input object as a plain dict (unset fields dropped) for the resolvers' entity maps."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if depth > MAX_NESTING:
+        # Only conditions count as levels (AND/OR lists, relation filters), not operators.
+        level = depth + 1 if type(value).__name__.endswith("Where") else depth
+        if level > MAX_NESTING + 1:
             raise InvalidInput(f"`where` nests at most {MAX_NESTING} levels.", field="where")
         return {
-            field.name.rstrip("_"): to_spec(item, depth + 1)
+            field.name.rstrip("_"): to_spec(item, level)
             for field in dataclasses.fields(value)
             if (item := getattr(value, field.name)) is not None and not isinstance(item, UnsetType)
         }
