@@ -80,6 +80,13 @@ class Database:
         self.session = session
         self._lock = asyncio.Lock()
 
+    @property
+    def dialect_name(self) -> str:
+        """ "postgresql" or "sqlite": a few statements take a better form on PostgreSQL."""
+        bind = self.session.bind
+        assert bind is not None
+        return bind.dialect.name
+
     async def all(self, statement: SelectOfScalar[T]) -> Sequence[T]:
         async with self._lock:
             return (await self.session.exec(statement)).all()

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import select
@@ -253,10 +254,16 @@ async def fetch_page(
 
 @dataclass(frozen=True)
 class Nesting:
-    """How child rows hang off a parent: the expression giving each row's parent id, and the
-    joins needed to reach it (e.g. a certification's products through the link table)."""
+    """How child rows hang off a parent.
+
+    `belongs_to(parent_id)` is the condition for one parent (used per parent, in a LATERAL
+    subquery on PostgreSQL); `parent` is the expression giving each row's parent id, reached
+    through `joins` (used to partition a window over a batch of parents on SQLite, and for
+    counts).
+    """
 
     parent: Any
+    belongs_to: Callable[[Any], Any]
     joins: tuple[tuple[Any, Any], ...] = ()
     # For unfiltered counts: (parent ids) -> SELECT parent, count ... answered from the link
     # table's index alone, without joining the child table.
@@ -275,33 +282,66 @@ async def fetch_pages(
     parent_ids: Sequence[int],
     request: PageRequest,
 ) -> list[Page[T]]:
-    """One page per parent in a single statement: ROW_NUMBER() partitioned by parent, so each
-    parent gets its own first N rows rather than N rows shared by the whole batch."""
-    empty: Page[T] = Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)
+    """One page per parent in a single statement: each parent gets its own first N rows, never
+    N rows shared by the whole batch."""
     if request.size == 0:
-        return [empty for _ in parent_ids]
-    ordering = listing.ordering
-    assert not ordering.computed, "nested connections order by columns only"
+        return [Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)] * len(
+            parent_ids
+        )
+    assert not listing.ordering.computed, "nested connections order by columns only"
+    if db.dialect_name == "postgresql":
+        statement = _lateral_pages(listing, nesting, parent_ids, request)
+    else:
+        statement = _windowed_pages(listing, nesting, parent_ids, request)
+    grouped: dict[int, list[tuple[Any, ...]]] = {}
+    for row, parent_id in await db.rows(statement):
+        grouped.setdefault(parent_id, []).append((row,))
+    return [_page(grouped.get(p, []), listing.ordering, request) for p in parent_ids]
+
+
+def _lateral_pages(
+    listing: Listing[Any], nesting: Nesting, parent_ids: Sequence[int], request: PageRequest
+) -> Any:
+    """PostgreSQL: for each parent, an index-ordered LIMIT N+1 scan (a LATERAL subquery), so a
+    page costs the same whatever the parent's number of rows."""
+    parents = (
+        sa.func.unnest(sa.literal(list(parent_ids), ARRAY(sa.Integer)))
+        .table_valued("id")
+        .render_derived(name="parents")
+    )
+    ordered = listing.statement.where(nesting.belongs_to(parents.c.id)).order_by(
+        *order_by(listing.ordering, reverse=request.backwards)
+    )
+    page = (
+        _keyset(ordered, listing.ordering, request)
+        .add_columns(parents.c.id.label("parent_id"))
+        .limit(request.size + 1)
+        .lateral("page")
+    )
+    entity = aliased(listing.model, page)
+    return select(entity, page.c.parent_id).select_from(parents).join(page, sa.true())
+
+
+def _windowed_pages(
+    listing: Listing[Any], nesting: Nesting, parent_ids: Sequence[int], request: PageRequest
+) -> Any:
+    """Elsewhere (SQLite has no LATERAL): ROW_NUMBER() partitioned by parent over the batch."""
     position = (
         sa.func.row_number()
         .over(
             partition_by=nesting.parent,
-            order_by=order_by(ordering, reverse=request.backwards),
+            order_by=order_by(listing.ordering, reverse=request.backwards),
         )
         .label("position")
     )
-    inner = _keyset(nesting.apply(listing.statement, parent_ids), ordering, request)
+    inner = _keyset(nesting.apply(listing.statement, parent_ids), listing.ordering, request)
     ranked = inner.add_columns(nesting.parent.label("parent_id"), position).subquery()
     entity = aliased(listing.model, ranked)
-    statement = (
+    return (
         select(entity, ranked.c.parent_id)
         .where(ranked.c.position <= request.size + 1)
         .order_by(ranked.c.parent_id, ranked.c.position)
     )
-    grouped: dict[int, list[tuple[Any, ...]]] = {}
-    for row, parent_id in await db.rows(statement):
-        grouped.setdefault(parent_id, []).append((row,))
-    return [_page(grouped.get(parent_id, []), ordering, request) for parent_id in parent_ids]
 
 
 async def count_per_parent(

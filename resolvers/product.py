@@ -144,9 +144,18 @@ _holders = (
     .distinct()
     .subquery("holders")
 )
-BY_BRAND_COMPANY = Nesting(parent=col(Product.brand_company_id))
+BY_BRAND_COMPANY = Nesting(
+    parent=col(Product.brand_company_id),
+    belongs_to=lambda company_id: col(Product.brand_company_id) == company_id,
+)
 BY_CERTIFICATION = Nesting(
     parent=_holders.c.certification_id,
+    # Both the product and the parent come from the enclosing query.
+    belongs_to=lambda certification_id: sa.exists(
+        select(col(ProductCertification.id))
+        .where(_certificate, col(ProductCertification.certification_id) == certification_id)
+        .correlate_except(ProductCertification)
+    ),
     joins=((_holders, _holders.c.product_id == col(Product.id)),),
     # One correlated count per certification, each answered from the (certification_id,
     # product_id) index; measured faster than one grouped count over the whole link table.
