@@ -30,9 +30,8 @@ class ProductCertificate:
         description="Last day the certificate is valid; null when open-ended."
     )
 
-    @strawberry.field(description="The certification.", graphql_type=Certification)
-    def certification(self, root: strawberry.Parent[HeldCertificate]) -> models.Certification:
-        return root.certification
+    # A plain attribute of HeldCertificate (a models.Certification): no resolver call per row.
+    certification: Certification = strawberry.field(description="The certification.")
 
     @strawberry.field(description="Whether the certificate is valid on the given day.")
     def valid_on(
