@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 from typing import Any, TypedDict
 
 import sqlalchemy as sa
+from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -54,8 +54,8 @@ class GraphQLView(GraphQL[Context, None]):
             db = Database(session)
             try:
                 response = await self.run(Request(scope, receive), context=Context.for_db(db))
-            except HTTPException as error:
-                response = PlainTextResponse(error.detail, status_code=error.status_code)
+            except HTTPException as error:  # strawberry's: bad method, content type or body
+                response = PlainTextResponse(error.reason, status_code=error.status_code)
             finally:
                 await db.close()
         await response(scope, receive, send)

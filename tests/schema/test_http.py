@@ -204,3 +204,28 @@ async def test_unexpected_resolver_error_is_masked_with_a_request_id(
     assert request_id in record.getMessage()
     assert record.exc_info is not None
     assert isinstance(record.exc_info[1], RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("request_options", "status"),
+    [
+        ({"method": "POST", "content": b'{"query": "{ __typename }"}'}, 400),
+        (
+            {
+                "method": "POST",
+                "content": b'{"query": ',
+                "headers": {"content-type": "application/json"},
+            },
+            400,
+        ),
+        ({"method": "PUT", "json": {"query": "{ __typename }"}}, 405),
+    ],
+    ids=["POST without a content type", "malformed JSON body", "PUT"],
+)
+async def test_malformed_http_request_gets_a_client_error(
+    client: httpx.AsyncClient, request_options: dict[str, Any], status: int
+) -> None:
+    response = await client.request(url="/graphql", **request_options)
+
+    assert response.status_code == status
+    assert "Traceback" not in response.text
