@@ -16,6 +16,9 @@ class DatabaseSettings(BaseSettings):
     url: str = DEFAULT_DATABASE_URL
     echo: bool = False
     pool_size: int = 10
+    # A round trip before every checkout costs each request more than a rare failed request
+    # after a database restart (the pool then discards its broken connections), so it is opt-in.
+    pool_pre_ping: bool = False
 
     @field_validator("url")
     @classmethod
