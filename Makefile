@@ -8,6 +8,9 @@ RUN := $(UV) run --frozen --no-sync
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= demo
+BENCH_ARGS ?=
+# npm ci writes this file; it is older than the committed lock when PostGraphile needs reinstalling.
+BENCH_NODE_MODULES := bench/postgraphile/node_modules/.package-lock.json
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -45,6 +48,11 @@ seed: $(VENV)/.synced
 sdl: $(VENV)/.synced
 	$(RUN) python -m schema.sdl
 
+# The full-scale comparison with PostGraphile and a SQL floor (minutes; see bench/run.py).
+# BENCH_ARGS passes options through, e.g. `make bench BENCH_ARGS="--rounds 7"`.
+bench: $(VENV)/.synced $(BENCH_NODE_MODULES)
+	$(RUN) python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
 
@@ -55,4 +63,8 @@ $(UV):
 
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+$(BENCH_NODE_MODULES): bench/postgraphile/package.json bench/postgraphile/package-lock.json
+	cd bench/postgraphile && npm ci --no-audit --no-fund
 	@touch $@
