@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 import models
 from resolvers import product
-from schema.context import Info
 from schema.enums import CertificationCategory, CertificationLevel, Marketplace, Provenance
-from schema.types.connection import After, Before, Connection, First, Last, OrderBy, Where
-from schema.types.node import ModelNode, pk
-
-if TYPE_CHECKING:
-    from schema.inputs import ProductOrder, ProductWhere
-    from schema.types.product import Product
+from schema.types.connection import related_products
+from schema.types.node import ModelNode
 
 
 @strawberry.type(
@@ -63,32 +57,8 @@ class Certification(ModelNode):
     def marketplaces(self, root: strawberry.Parent[models.Certification]) -> list[str]:
         return root.marketplaces
 
-    @strawberry.field(
-        description=(
-            "Products holding a certificate of this certification (any validity), by title"
-            " unless `orderBy` says otherwise."
-        )
+    products = related_products(
+        product.BY_CERTIFICATION,
+        "Products holding a certificate of this certification (any validity), by title unless"
+        " `orderBy` says otherwise.",
     )
-    async def products(
-        self,
-        root: strawberry.Parent[models.Certification],
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[Annotated[ProductWhere, strawberry.lazy("schema.inputs")]] = None,
-        order_by: OrderBy[Annotated[ProductOrder, strawberry.lazy("schema.inputs")]] = None,
-    ) -> Connection[Annotated[Product, strawberry.lazy("schema.types.product")]]:
-        return await Connection.read_nested(
-            info,
-            product.list_products,
-            nesting=product.BY_CERTIFICATION,
-            parent_id=pk(root),
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,12 +11,8 @@ from resolvers import product
 from schema.context import Info
 from schema.enums import Provenance
 from schema.scalars import BigInt
-from schema.types.connection import After, Before, Connection, First, Last, OrderBy, Where
+from schema.types.connection import related_products
 from schema.types.node import ModelNode, pk
-
-if TYPE_CHECKING:
-    from schema.inputs import ProductOrder, ProductWhere
-    from schema.types.product import Product
 
 
 @strawberry.type(
@@ -101,31 +96,7 @@ class Company(ModelNode):
     ) -> list[models.EmissionsReport]:
         return await info.context.loaders.emissions_reports_by_company_id.load(pk(root))
 
-    @strawberry.field(
-        description=(
-            "Products sold under the company's brands, by title unless `orderBy` says otherwise."
-        )
+    products = related_products(
+        product.BY_BRAND_COMPANY,
+        "Products sold under the company's brands, by title unless `orderBy` says otherwise.",
     )
-    async def products(
-        self,
-        root: strawberry.Parent[models.Company],
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[Annotated[ProductWhere, strawberry.lazy("schema.inputs")]] = None,
-        order_by: OrderBy[Annotated[ProductOrder, strawberry.lazy("schema.inputs")]] = None,
-    ) -> Connection[Annotated[Product, strawberry.lazy("schema.types.product")]]:
-        return await Connection.read_nested(
-            info,
-            product.list_products,
-            nesting=product.BY_BRAND_COMPANY,
-            parent_id=pk(root),
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )

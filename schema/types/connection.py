@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 from graphql import (
@@ -14,11 +14,15 @@ from graphql import (
     SelectionSetNode,
 )
 
+from resolvers import product
 from resolvers.pagination import Listing, Nesting, Page, PageRequest
 from schema.context import Info
-from schema.inputs import order_spec, to_spec
+from schema.inputs import ProductOrder, ProductWhere, order_spec, to_spec
 from schema.scalars import BigInt
 from schema.types.node import NODE_BY_MODEL
+
+if TYPE_CHECKING:
+    from schema.types.product import Product
 
 N = TypeVar("N")
 T = TypeVar("T")
@@ -200,3 +204,32 @@ def _fields(
 def _selects_page(info: Info) -> bool:
     """Whether the query reads the page itself (not only totalCount), through fragments too."""
     return any(child.name.value in _PAGE_FIELDS for child in _children(info))
+
+
+def related_products(nesting: Nesting, description: str) -> Any:
+    """A `products` connection field under a parent (a company, a certification)."""
+
+    async def products(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where[ProductWhere] = None,
+        order_by: OrderBy[ProductOrder] = None,
+    ) -> Connection[Annotated[Product, strawberry.lazy("schema.types.product")]]:
+        return await Connection.read_nested(
+            info,
+            product.list_products,
+            nesting=nesting,
+            parent_id=root.id,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    return strawberry.field(resolver=products, description=description)
