@@ -30,7 +30,9 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
         engine = create_async_engine(url, **options)
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=settings.pool_size, pool_pre_ping=True, **options)
+    return create_async_engine(
+        url, pool_size=settings.pool_size, pool_pre_ping=settings.pool_pre_ping, **options
+    )
 
 
 def _json_dumps(value: Any) -> str:
