@@ -290,8 +290,8 @@ def order_spec(order_by: list[Any] | None) -> list[tuple[str, bool]] | None:
     return [(str(item.field), str(item.direction) == OrderDirection.DESC) for item in order_by]
 
 
-def _order_input(entity: str, fields: dict[str, str]) -> tuple[type[StrEnum], type[Any]]:
-    """The `<Entity>OrderField` enum and `<Entity>Order` input for one entity's orderings."""
+def _order_input(entity: str, fields: dict[str, str]) -> type[Any]:
+    """The `<Entity>Order` input (with its `<Entity>OrderField` enum) for one entity."""
     field_enum = StrEnum(f"{entity}OrderField", {name: name for name in fields})  # type: ignore[misc]
     described(field_enum, f"What {entity.lower()} lists can be sorted by.", fields)
 
@@ -303,11 +303,10 @@ def _order_input(entity: str, fields: dict[str, str]) -> tuple[type[StrEnum], ty
             default=OrderDirection.ASC, description="Ascending unless DESC."
         ),
     }
-    order = strawberry.input(
+    return strawberry.input(
         type(f"{entity}Order", (), namespace),
         description=f"One sort key for {entity.lower()} lists.",
     )
-    return field_enum, order
 
 
 if TYPE_CHECKING:  # the classes are made at import time; type checkers see plain aliases
@@ -318,7 +317,7 @@ if TYPE_CHECKING:  # the classes are made at import time; type checkers see plai
     IssuanceOrder: TypeAlias = Any
     RetirementOrder: TypeAlias = Any
 else:
-    _, CompanyOrder = _order_input(
+    CompanyOrder = _order_input(
         "Company",
         {
             "NAME": "The company's name.",
@@ -327,7 +326,7 @@ else:
             "HQ_COUNTRY": "The headquarters country.",
         },
     )
-    _, ProductOrder = _order_input(
+    ProductOrder = _order_input(
         "Product",
         {
             "TITLE": "The title.",
@@ -337,15 +336,15 @@ else:
             "RELEVANCE": "How well the product matches `search` (only with `search`).",
         },
     )
-    _, CertificationOrder = _order_input(
+    CertificationOrder = _order_input(
         "Certification",
         {"NAME": "The name.", "SLUG": "The slug.", "CATEGORY": "The category."},
     )
-    _, CarbonProjectOrder = _order_input(
+    CarbonProjectOrder = _order_input(
         "CarbonProject",
         {"NAME": "The name.", "SLUG": "The slug.", "COUNTRY": "The host country."},
     )
-    _, IssuanceOrder = _order_input(
+    IssuanceOrder = _order_input(
         "Issuance", {"ISSUED_ON": "The issue day.", "VINTAGE": "The vintage year."}
     )
-    _, RetirementOrder = _order_input("Retirement", {"RETIRED_ON": "The day retired."})
+    RetirementOrder = _order_input("Retirement", {"RETIRED_ON": "The day retired."})
