@@ -66,9 +66,7 @@ class Loaders:
     """
 
     company_by_id: DataLoader[int, Company | None]
-    certification_by_id: DataLoader[int, Certification | None]
     carbon_project_by_id: DataLoader[int, CarbonProject | None]
-    issuance_by_id: DataLoader[int, Issuance | None]
     signature_by_company_id: DataLoader[int, PledgeSignature | None]
     emissions_reports_by_company_id: DataLoader[int, list[EmissionsReport]]
     certificates_by_product_id: DataLoader[int, list[HeldCertificate]]
@@ -112,9 +110,7 @@ class Loaders:
     def for_db(cls, db: Database) -> Loaders:
         return cls(
             company_by_id=DataLoader(partial(load_by_id, db, Company)),
-            certification_by_id=DataLoader(partial(load_by_id, db, Certification)),
             carbon_project_by_id=DataLoader(partial(load_by_id, db, CarbonProject)),
-            issuance_by_id=DataLoader(partial(load_by_id, db, Issuance)),
             signature_by_company_id=DataLoader(
                 partial(_one_by_key, db, PledgeSignature, col(PledgeSignature.company_id))
             ),

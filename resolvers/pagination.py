@@ -39,9 +39,6 @@ class SortKey:
     attribute: str | None
     descending: bool = False
 
-    def reverse(self) -> SortKey:
-        return SortKey(self.column, self.attribute, not self.descending)
-
 
 @dataclass(frozen=True)
 class Ordering:
@@ -379,8 +376,3 @@ class Listing(Generic[T]):
 
     async def count(self, db: Database) -> int:
         return await count_rows(db, self.statement)
-
-
-def ordering(name: str, *keys: SortKey, primary_key: Any) -> Ordering:
-    """An ordering whose last key is the primary key, so every row has one place."""
-    return Ordering(name=name, keys=(*keys, SortKey(primary_key, "id")))
