@@ -8,10 +8,8 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
-from sqlalchemy.sql import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -94,7 +92,8 @@ class Database:
             return (await self.session.exec(statement)).all()
 
     async def rows(self, statement: Any) -> list[tuple[Any, ...]]:
-        """Rows of several entities or columns, e.g. an entity with computed sort values."""
+        """Rows of several entities or columns: an entity with computed sort values, a count,
+        an aggregate."""
         async with self._lock:
             # SQLAlchemy's own execute: SQLModel's exec() would return only the first column of
             # a statement built from select(Model), and its execute() is deprecated.
@@ -104,12 +103,6 @@ class Database:
     async def first(self, statement: SelectOfScalar[T]) -> T | None:
         async with self._lock:
             return (await self.session.exec(statement.limit(1))).first()
-
-    async def execute(self, statement: Executable) -> Result[Any]:
-        """A Core statement (aggregates, several columns) on the session's connection."""
-        async with self._lock:
-            connection = await self.session.connection()
-            return await connection.execute(statement)
 
     async def close(self) -> None:
         async with self._lock:

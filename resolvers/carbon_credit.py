@@ -105,8 +105,8 @@ async def credit_totals(
         .group_by(key)
     )
     issued_statement = sa.select(key, sa.func.sum(issued)).where(key.in_(set(keys))).group_by(key)
-    blocks = {row[0]: row[1:] for row in map(tuple, (await db.execute(statement)).all())}
-    issued_by_key = dict(map(tuple, (await db.execute(issued_statement)).all()))
+    blocks = {row[0]: row[1:] for row in await db.rows(statement)}
+    issued_by_key = dict(await db.rows(issued_statement))
     return [
         CreditTotals(int(issued_by_key.get(k) or 0), *(int(v) for v in blocks.get(k, (0,) * 4)))
         for k in keys

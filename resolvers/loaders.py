@@ -198,13 +198,12 @@ def ready_or_load(loader: DataLoader[K, V], key: K) -> V | Awaitable[V]:
 
 async def _retired_quantities(db: Database, retirement_ids: Sequence[int]) -> list[int]:
     retirement_id = col(CreditBlock.retirement_id)
-    result = await db.execute(
+    rows = await db.rows(
         select(retirement_id, func.sum(col(CreditBlock.quantity)))
         .where(retirement_id.in_(set(retirement_ids)))
         .group_by(retirement_id)
     )
-    rows: Sequence[Any] = result.all()
-    totals = {row[0]: int(row[1]) for row in rows}
+    totals = {key: int(total) for key, total in rows}
     return [totals.get(i, 0) for i in retirement_ids]
 
 

@@ -359,7 +359,8 @@ async def count_per_parent(
 async def count_rows(db: Database, statement: SelectOfScalar[Any]) -> int:
     """The number of rows the statement would return, ignoring its ordering."""
     counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
-    return int((await db.execute(counted)).scalar_one())
+    ((count,),) = await db.rows(counted)
+    return int(count)
 
 
 @dataclass(frozen=True)
