@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -25,8 +26,6 @@ from schema.inputs import (
     ProductWhere,
     RetirementOrder,
     RetirementWhere,
-    order_spec,
-    to_spec,
 )
 from schema.types.carbon_credit import Issuance, Retirement
 from schema.types.carbon_project import CarbonProject
@@ -110,9 +109,15 @@ class Query:
         where: Where[CompanyWhere] = None,
         order_by: OrderBy[CompanyOrder] = None,
     ) -> Connection[Company]:
-        listing = company.list_companies(where=to_spec(where), order=order_spec(order_by))
         return await Connection.read(
-            info, listing, first=first, after=after, last=last, before=before
+            info,
+            company.list_companies,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(
@@ -128,11 +133,15 @@ class Query:
         where: Where[CompanyWhere] = None,
         order_by: OrderBy[CompanyOrder] = None,
     ) -> Connection[Company]:
-        listing = company.list_companies(
-            where=to_spec(where), order=order_spec(order_by), signatories_only=True
-        )
         return await Connection.read(
-            info, listing, first=first, after=after, last=last, before=before
+            info,
+            partial(company.list_companies, signatories_only=True),
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(
@@ -159,11 +168,15 @@ class Query:
             ),
         ] = None,
     ) -> Connection[Product]:
-        listing = product.list_products(
-            where=to_spec(where), order=order_spec(order_by), search_text=search
-        )
         return await Connection.read(
-            info, listing, first=first, after=after, last=last, before=before
+            info,
+            partial(product.list_products, search_text=search),
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(description="Certifications, by name unless `orderBy` says otherwise.")
@@ -177,11 +190,15 @@ class Query:
         where: Where[CertificationWhere] = None,
         order_by: OrderBy[CertificationOrder] = None,
     ) -> Connection[Certification]:
-        listing = certification.list_certifications(
-            where=to_spec(where), order=order_spec(order_by)
-        )
         return await Connection.read(
-            info, listing, first=first, after=after, last=last, before=before
+            info,
+            certification.list_certifications,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(description="Carbon projects, by name unless `orderBy` says otherwise.")
@@ -195,11 +212,15 @@ class Query:
         where: Where[CarbonProjectWhere] = None,
         order_by: OrderBy[CarbonProjectOrder] = None,
     ) -> Connection[CarbonProject]:
-        listing = carbon_project.list_carbon_projects(
-            where=to_spec(where), order=order_spec(order_by)
-        )
         return await Connection.read(
-            info, listing, first=first, after=after, last=last, before=before
+            info,
+            carbon_project.list_carbon_projects,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(description="Credit issuances, newest first unless `orderBy` says otherwise.")
@@ -213,9 +234,15 @@ class Query:
         where: Where[IssuanceWhere] = None,
         order_by: OrderBy[IssuanceOrder] = None,
     ) -> Connection[Issuance]:
-        listing = carbon_credit.list_issuances(where=to_spec(where), order=order_spec(order_by))
         return await Connection.read(
-            info, listing, first=first, after=after, last=last, before=before
+            info,
+            carbon_credit.list_issuances,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(
@@ -231,7 +258,13 @@ class Query:
         where: Where[RetirementWhere] = None,
         order_by: OrderBy[RetirementOrder] = None,
     ) -> Connection[Retirement]:
-        listing = carbon_credit.list_retirements(where=to_spec(where), order=order_spec(order_by))
         return await Connection.read(
-            info, listing, first=first, after=after, last=last, before=before
+            info,
+            carbon_credit.list_retirements,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )

@@ -86,8 +86,10 @@ class Connection(Generic[N]):
     async def read(
         cls: type[Connection[N]],
         info: Info,
-        listing: Listing[Any],
+        list_items: Callable[..., Listing[Any]],
         *,
+        where: Any,
+        order_by: Any,
         first: int | None,
         after: str | None,
         last: int | None,
@@ -95,6 +97,7 @@ class Connection(Generic[N]):
     ) -> Connection[N]:
         """A root connection: its page (only if the query asks for items) and its count."""
         db = info.context.db
+        listing = list_items(where=to_spec(where), order=order_spec(order_by))
         request = _page_request(info, first=first, after=after, last=last, before=before)
         page = await listing.page(db, request) if request else None
         await _prefetch(info, page)
@@ -125,6 +128,7 @@ class Connection(Generic[N]):
         page = (
             await loaders.pages(key, listing, nesting, request).load(parent_id) if request else None
         )
+        await _prefetch(info, page)
         return cls._of(page, lambda: loaders.counts(key, listing, nesting).load(parent_id))
 
     @classmethod
