@@ -62,7 +62,7 @@ class Loaders:
     """Built anew for every request, so no cached row outlives it or crosses callers.
 
     Nested connections get one loader per distinct (relation, arguments), made on first use:
-    every parent asking for the same page shape shares one windowed statement.
+    every parent asking for the same page shape shares one statement.
     """
 
     company_by_id: DataLoader[int, Company | None]
