@@ -9,19 +9,21 @@ import strawberry
 
 from models.db import Database
 from resolvers.loaders import Loaders
+from resolvers.viewer import ANONYMOUS, Viewer
 
 
 @dataclass
 class Context:
-    """One database handle, fresh dataloaders and a request id, for one GraphQL operation."""
+    """The caller, one database handle, fresh dataloaders and a request id, for one operation."""
 
     db: Database
     loaders: Loaders
+    viewer: Viewer = ANONYMOUS
     request_id: str = field(default_factory=lambda: uuid4().hex)
 
     @classmethod
-    def for_db(cls, db: Database) -> Context:
-        return cls(db=db, loaders=Loaders.for_db(db))
+    def for_db(cls, db: Database, viewer: Viewer = ANONYMOUS) -> Context:
+        return cls(db=db, loaders=Loaders.for_db(db), viewer=viewer)
 
 
 Info = strawberry.Info[Context, None]

@@ -1,0 +1,36 @@
+"""Who is calling: the role and company every scope and limit decision starts from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a caller may do. Partners act for one company; admins for the service."""
+
+    ANONYMOUS = "anonymous"
+    PARTNER = "partner"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The authenticated caller of one request (anonymous when no key was sent)."""
+
+    role: Role = Role.ANONYMOUS
+    company_id: int | None = None  # set for partners only
+    api_key_id: int | None = None
+    # First-party keys (our own frontends) may be held to registered operations only.
+    first_party: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def owns(self, company_id: int | None) -> bool:
+        """Whether this caller may see and change the company's private data."""
+        return self.is_admin or (company_id is not None and company_id == self.company_id)
+
+
+ANONYMOUS = Viewer()
