@@ -12,6 +12,8 @@ class ErrorCode(StrEnum):
     INVALID_CURSOR = "INVALID_CURSOR"
     INVALID_ID = "INVALID_ID"
     NOT_FOUND = "NOT_FOUND"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
 
 
 class DomainError(Exception):
@@ -39,3 +41,15 @@ class InvalidId(DomainError):
 
 class NotFound(DomainError):
     code = ErrorCode.NOT_FOUND
+
+
+class Unauthenticated(DomainError):
+    """The credentials sent are missing where required, malformed, unknown or revoked."""
+
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this."""
+
+    code = ErrorCode.FORBIDDEN
