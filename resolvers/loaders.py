@@ -161,25 +161,23 @@ class HeldCertificate:
 async def _held_certificates(
     db: Database, product_ids: Sequence[int]
 ) -> list[list[HeldCertificate]]:
-    # Plain rows, not ORM objects: a page holds hundreds of certificates and building mapped
-    # instances for them dominated the request; the few certifications are mapped once.
+    # One statement. Certificates come back as plain columns, not ORM objects: a page holds
+    # hundreds of them and building mapped instances dominated the request; the joined
+    # certification is mapped once per distinct row (the session's identity map).
     certificates = await db.rows(
         sa.select(
             col(ProductCertification.product_id),
             col(ProductCertification.certificate_number),
             col(ProductCertification.valid_from),
             col(ProductCertification.valid_to),
-            col(ProductCertification.certification_id),
+            Certification,
         )
+        .join(Certification, col(Certification.id) == col(ProductCertification.certification_id))
         .where(col(ProductCertification.product_id).in_(set(product_ids)))
         .order_by(col(ProductCertification.valid_from), col(ProductCertification.id))
     )
-    wanted = sorted({row[4] for row in certificates})
-    certifications = dict(zip(wanted, await load_by_id(db, Certification, wanted), strict=True))
     grouped: defaultdict[int, list[HeldCertificate]] = defaultdict(list)
-    for product_id, number, valid_from, valid_to, certification_id in certificates:
-        certification = certifications[certification_id]
-        assert certification is not None  # a foreign key guarantees it
+    for product_id, number, valid_from, valid_to, certification in certificates:
         grouped[product_id].append(HeldCertificate(number, valid_from, valid_to, certification))
     return [grouped.get(product_id, []) for product_id in product_ids]
 

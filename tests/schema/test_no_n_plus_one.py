@@ -207,8 +207,8 @@ PRODUCTS = Shape(
     """,
     products_with_certifications_and_brands,
     check_products,
-    # products page + certificates + their certifications + brand companies
-    4,
+    # products page + certificates with their certifications + brand companies
+    3,
 )
 COMPANIES = Shape(
     """
@@ -226,8 +226,8 @@ COMPANIES = Shape(
     """,
     companies_with_products,
     check_companies,
-    # companies page + windowed products pages + grouped counts + certificates + certifications
-    5,
+    # companies page + windowed products pages + grouped counts + certificates (joined)
+    4,
 )
 CERTIFICATIONS = Shape(
     """
