@@ -91,13 +91,15 @@ class Database:
         async with self._lock:
             return (await self.session.exec(statement)).all()
 
-    async def rows(self, statement: Any) -> list[tuple[Any, ...]]:
+    async def rows(
+        self, statement: Any, params: dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
         """Rows of several entities or columns: an entity with computed sort values, a count,
-        an aggregate."""
+        an aggregate; `params` fill the statement's named bind parameters."""
         async with self._lock:
             # SQLAlchemy's own execute: SQLModel's exec() would return only the first column of
             # a statement built from select(Model), and its execute() is deprecated.
-            result = await SAAsyncSession.execute(self.session, statement)
+            result = await SAAsyncSession.execute(self.session, statement, params)
             return [tuple(row) for row in result.all()]
 
     async def first(self, statement: SelectOfScalar[T]) -> T | None:

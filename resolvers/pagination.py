@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -249,7 +249,7 @@ async def fetch_page(
     return _page(rows, ordering, request)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: they are constants
 class Nesting:
     """How child rows hang off a parent.
 
@@ -287,22 +287,41 @@ async def fetch_pages(
         )
     assert not listing.ordering.computed, "nested connections order by columns only"
     if db.dialect_name == "postgresql":
-        statement = _lateral_pages(listing, nesting, parent_ids, request)
+        statement = _lateral_pages(listing, nesting, request)
+        rows = await db.rows(statement, {"parent_ids": list(parent_ids)})
     else:
-        statement = _windowed_pages(listing, nesting, parent_ids, request)
+        rows = await db.rows(_windowed_pages(listing, nesting, parent_ids, request))
     grouped: dict[int, list[tuple[Any, ...]]] = {}
-    for row, parent_id in await db.rows(statement):
+    for row, parent_id in rows:
         grouped.setdefault(parent_id, []).append((row,))
     return [_page(grouped.get(p, []), listing.ordering, request) for p in parent_ids]
 
 
-def _lateral_pages(
-    listing: Listing[Any], nesting: Nesting, parent_ids: Sequence[int], request: PageRequest
-) -> Any:
+# First pages of unfiltered nested connections (the usual case) by their shape: assembling a
+# LATERAL statement costs SQLAlchemy more CPU than PostgreSQL takes to run it (profiled: ~1 ms
+# of subquery column collections per request), and only the parent ids vary between requests.
+_LATERAL_CACHE_SIZE = 1024
+_lateral_first_pages: dict[Hashable, Any] = {}
+
+
+def _lateral_pages(listing: Listing[Any], nesting: Nesting, request: PageRequest) -> Any:
     """PostgreSQL: for each parent, an index-ordered LIMIT N+1 scan (a LATERAL subquery), so a
-    page costs the same whatever the parent's number of rows."""
+    page costs the same whatever the parent's number of rows. Parent ids are bound as
+    `parent_ids`."""
+    if not listing.unfiltered or request.cursor is not None:
+        return _build_lateral_pages(listing, nesting, request)
+    shape = (listing.model, nesting, listing.ordering.name, request.size, request.backwards)
+    statement = _lateral_first_pages.get(shape)
+    if statement is None:
+        statement = _build_lateral_pages(listing, nesting, request)
+        if len(_lateral_first_pages) < _LATERAL_CACHE_SIZE:
+            _lateral_first_pages[shape] = statement
+    return statement
+
+
+def _build_lateral_pages(listing: Listing[Any], nesting: Nesting, request: PageRequest) -> Any:
     parents = (
-        sa.func.unnest(sa.literal(list(parent_ids), ARRAY(sa.Integer)))
+        sa.func.unnest(sa.bindparam("parent_ids", type_=ARRAY(sa.Integer)))
         .table_valued("id")
         .render_derived(name="parents")
     )

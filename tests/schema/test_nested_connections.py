@@ -91,6 +91,16 @@ async def test_company_products_page_gives_each_company_its_own_window(
     assert [page["pageInfo"][other] for page in data.values()] == [False] * len(brands)
 
 
+async def test_same_page_shape_for_other_parents_reads_those_parents(
+    gql: GraphQLClient, brands: dict[str, list[str]]
+) -> None:
+    # One statement per page shape is reused across requests (PostgreSQL); the parents are a
+    # parameter, so each request must still see its own company's products.
+    for slug in ("alpha", "charlie", "bravo", "delta", "alpha"):
+        data = await gql.data(ONE_COMPANY, slug=slug, first=3)
+        assert titles_of(data["company"]["products"]) == brands[slug][:3]
+
+
 @pytest.mark.parametrize(
     "query",
     [
