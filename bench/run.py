@@ -724,6 +724,8 @@ async def bench(options: argparse.Namespace) -> int:
             say(mismatch + "\n")
         say(f"CONTENT DIFFERS in {len(mismatches)} case(s), see the diffs above: nothing timed.")
         return 1
+    if options.only:
+        workloads = [workload for workload in workloads if workload.key in options.only]
     for workload in workloads:
         for system, why in checked[workload.key].unsupported.items():
             say(f"{workload.key} {system}: unsupported ({why})")
@@ -737,9 +739,11 @@ async def bench(options: argparse.Namespace) -> int:
     report = render_report(
         workloads=workloads, checked=checked, cells=cells, options=options, pg_version=pg_version
     )
-    partial = RESULTS / "latest.md.tmp"
+    # Only a run of every workload replaces the committed results.
+    name = f"only-{'-'.join(sorted(options.only))}.md" if options.only else "latest.md"
+    partial = RESULTS / f"{name}.tmp"
     partial.write_text(report, encoding="utf-8")
-    partial.replace(RESULTS / "latest.md")
+    partial.replace(RESULTS / name)
     say("\n" + report)
     return 0
 
@@ -751,6 +755,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds before each run")
     parser.add_argument("--seconds", type=float, default=3.0, help="timed seconds per run")
     parser.add_argument("--min-requests", type=int, default=40, help="per run, for the p99")
+    parser.add_argument(
+        "--only",
+        type=lambda keys: set(keys.split(",")),
+        default=set(),
+        help="time only these workloads, e.g. W1,W2 (results go to results/only-*.md)",
+    )
     return parser.parse_args()
 
 
