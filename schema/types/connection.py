@@ -97,7 +97,8 @@ class Connection(Generic[N]):
     ) -> Connection[N]:
         """A root connection: its page (only if the query asks for items) and its count."""
         db = info.context.db
-        listing = list_items(where=to_spec(where), order=order_spec(order_by))
+        viewer = info.context.viewer
+        listing = list_items(viewer=viewer, where=to_spec(where), order=order_spec(order_by))
         request = _page_request(info, first=first, after=after, last=last, before=before)
         page = await listing.page(db, request) if request else None
         await _prefetch(info, page)
@@ -121,7 +122,7 @@ class Connection(Generic[N]):
         """A connection under a parent: pages and counts are batched across all parents that
         ask for the same relation with the same filters and ordering."""
         spec, order = to_spec(where), order_spec(order_by)
-        listing = list_items(where=spec, order=order)
+        listing = list_items(viewer=info.context.viewer, where=spec, order=order)
         key = (info.path.key, info._raw_info.parent_type.name, repr(spec), repr(order))
         loaders = info.context.loaders
         request = _page_request(info, first=first, after=after, last=last, before=before)
