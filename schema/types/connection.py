@@ -14,14 +14,24 @@ from graphql import (
     SelectionSetNode,
 )
 
-from resolvers import product
+from resolvers import carbon_credit, product
 from resolvers.pagination import Listing, Nesting, Page, PageRequest
 from schema.context import Info
-from schema.inputs import ProductOrder, ProductWhere, order_spec, to_spec
+from schema.inputs import (
+    CreditBlockOrder,
+    CreditBlockWhere,
+    ProductOrder,
+    ProductWhere,
+    PurchaseOrder,
+    PurchaseWhere,
+    order_spec,
+    to_spec,
+)
 from schema.scalars import BigInt
 from schema.types.node import NODE_BY_MODEL
 
 if TYPE_CHECKING:
+    from schema.types.carbon_credit import CreditBlock, Purchase
     from schema.types.product import Product
 
 N = TypeVar("N")
@@ -238,3 +248,61 @@ def related_products(nesting: Nesting, description: str) -> Any:
         )
 
     return strawberry.field(resolver=products, description=description)
+
+
+def related_credit_blocks(nesting: Nesting, description: str) -> Any:
+    """A `creditBlocks` connection field under a parent (a company, an issuance, a purchase)."""
+
+    async def credit_blocks(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where[CreditBlockWhere] = None,
+        order_by: OrderBy[CreditBlockOrder] = None,
+    ) -> Connection[Annotated[CreditBlock, strawberry.lazy("schema.types.carbon_credit")]]:
+        return await Connection.read_nested(
+            info,
+            carbon_credit.list_credit_blocks,
+            nesting=nesting,
+            parent_id=root.id,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    return strawberry.field(resolver=credit_blocks, description=description)
+
+
+def related_purchases(nesting: Nesting, description: str) -> Any:
+    """A `purchases` connection field under a parent (a company)."""
+
+    async def purchases(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where[PurchaseWhere] = None,
+        order_by: OrderBy[PurchaseOrder] = None,
+    ) -> Connection[Annotated[Purchase, strawberry.lazy("schema.types.carbon_credit")]]:
+        return await Connection.read_nested(
+            info,
+            carbon_credit.list_purchases,
+            nesting=nesting,
+            parent_id=root.id,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    return strawberry.field(resolver=purchases, description=description)
