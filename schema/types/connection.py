@@ -139,8 +139,13 @@ class Connection(Generic[N]):
         page = (
             await loaders.pages(key, listing, nesting, request).load(parent_id) if request else None
         )
+        counts = loaders.counts(key, listing, nesting)
+        if _selects_total_count(info):
+            # Asked for now, so every parent's count joins one batch: the parents awaiting a
+            # prefetch below would otherwise ask later than those with empty pages.
+            counts.load(parent_id)
         await _prefetch(info, page)
-        return cls._of(page, lambda: loaders.counts(key, listing, nesting).load(parent_id))
+        return cls._of(page, lambda: counts.load(parent_id))
 
     @classmethod
     def _of(cls, page: Page[Any] | None, counter: Callable[[], Awaitable[int]]) -> Connection[N]:
@@ -214,6 +219,10 @@ def _fields(
     for parent in parents:
         walk(parent.selection_set)
     return found
+
+
+def _selects_total_count(info: Info) -> bool:
+    return any(child.name.value == "totalCount" for child in _children(info))
 
 
 def _selects_page(info: Info) -> bool:
