@@ -103,9 +103,9 @@ class Company(ModelNode):
 
     credit_blocks = related_credit_blocks(
         carbon_credit.BLOCKS_BY_OWNER,
-        "The company's credit blocks (held, retired, and split for lineage), newest first unless"
-        " `orderBy` says otherwise. Private: empty unless you are the company's partner or an"
-        " admin.",
+        "The credit blocks the company owns (held, retired, and those split or cancelled since),"
+        " newest first unless `orderBy` says otherwise. Private: empty unless you are the"
+        " company's partner or an admin.",
     )
 
     purchases = related_purchases(
