@@ -67,6 +67,7 @@ async def test_a_count_shortcut_of_a_nesting_never_bypasses_the_scope(db: Databa
         ),
     )
 
+    assert owner.id is not None
     counts = await count_per_parent(
         db, CREDIT_BLOCKS.listing(viewer=ANONYMOUS), shortcut, [owner.id]
     )

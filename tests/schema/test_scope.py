@@ -16,7 +16,7 @@ from models.db import Database
 from resolvers.scope import PRIVATE
 from resolvers.viewer import ANONYMOUS, Role, Viewer
 from schema.root import schema
-from schema.types.node import NODE_TYPES
+from schema.types.node import NODE_BY_MODEL, NODE_TYPES
 from tests import factories
 from tests.fixtures.database import StatementCounter
 from tests.fixtures.graphql import GraphQLClient
@@ -59,13 +59,8 @@ class World:
 
 
 def gid(row: Any) -> str:
-    type_name = {
-        models.CreditBlock: "CreditBlock",
-        models.Purchase: "Purchase",
-        models.Company: "Company",
-        models.Issuance: "Issuance",
-    }[type(row)]
-    return to_base64(type_name, row.id)
+    """The global id of a row, as the API spells it."""
+    return to_base64(NODE_BY_MODEL[type(row)].__name__, row.id)
 
 
 @pytest.fixture
