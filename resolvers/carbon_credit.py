@@ -1,21 +1,42 @@
-"""Issuances and retirements (the public side of the ledger): maps, listings, credit totals."""
+"""The credit ledger: issuances and retirements (public), credit blocks and purchases (private to
+their owner, see resolvers.scope), their maps, listings and credit totals."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from models import CreditBlock, CreditStatus, Issuance, Retirement
+from models import CreditBlock, CreditStatus, Issuance, Purchase, Retirement
 from models.db import Database
 
 from .carbon_project import CARBON_PROJECTS
 from .company import COMPANIES
-from .entity_map import RANGE, Column, Custom, EntityMap
-from .pagination import Listing, SortKey
+from .entity_map import RANGE, Column, Custom, EntityMap, Spec, range_clause
+from .errors import InvalidInput
+from .pagination import Listing, Nesting, SortKey
+from .viewer import Viewer
+
+
+def _in_projects(column: Any) -> Custom:
+    """`column` (a project id) names a project matching the spec."""
+    return Custom(
+        lambda spec: column.in_(
+            select(col(CARBON_PROJECTS.model.id)).where(CARBON_PROJECTS.where(spec))
+        )
+    )
+
+
+def _in_companies(column: Any) -> Custom:
+    """`column` (a company id) names a company matching the spec."""
+    return Custom(
+        lambda spec: column.in_(select(col(COMPANIES.model.id)).where(COMPANIES.where(spec)))
+    )
+
 
 ISSUANCES: EntityMap[Issuance] = EntityMap(
     model=Issuance,
@@ -23,11 +44,7 @@ ISSUANCES: EntityMap[Issuance] = EntityMap(
     filters={
         "vintage": Column(col(Issuance.vintage), RANGE),
         "issued_on": Column(col(Issuance.issued_on), RANGE),
-        "project": Custom(
-            lambda spec: col(Issuance.project_id).in_(
-                select(col(CARBON_PROJECTS.model.id)).where(CARBON_PROJECTS.where(spec))
-            )
-        ),
+        "project": _in_projects(col(Issuance.project_id)),
     },
     orderings={
         "ISSUED_ON": SortKey(col(Issuance.issued_on), "issued_on"),
@@ -43,29 +60,121 @@ RETIREMENTS: EntityMap[Retirement] = EntityMap(
         "retired_on": Column(col(Retirement.retired_on), RANGE),
         "claim_year": Column(col(Retirement.claim_year), RANGE),
         "reason": Column(col(Retirement.reason)),
-        "beneficiary": Custom(
-            lambda spec: col(Retirement.beneficiary_company_id).in_(
-                select(col(COMPANIES.model.id)).where(COMPANIES.where(spec))
-            )
-        ),
+        "beneficiary": _in_companies(col(Retirement.beneficiary_company_id)),
     },
     orderings={"RETIRED_ON": SortKey(col(Retirement.retired_on), "retired_on")},
     default_order=[("RETIRED_ON", True)],
 )
 
 
+def _of_issuances(spec: Spec) -> Any:
+    """The block belongs to an issuance matching the spec (an issuance filter)."""
+    return col(CreditBlock.issuance_id).in_(select(col(Issuance.id)).where(ISSUANCES.where(spec)))
+
+
+def _in_utc(name: str, value: datetime) -> datetime:
+    """An instant as UTC, the zone stored; a time without a UTC offset names no instant."""
+    if value.tzinfo is None:
+        raise InvalidInput(f"`{name}` needs a UTC offset, e.g. 2024-06-01T00:00:00Z.", field=name)
+    return value.astimezone(UTC)
+
+
+CREDIT_BLOCKS: EntityMap[CreditBlock] = EntityMap(
+    model=CreditBlock,
+    primary_key=col(CreditBlock.id),
+    filters={
+        "status": Column(col(CreditBlock.status)),
+        "issuance": Custom(_of_issuances),
+        "project": Custom(lambda spec: _of_issuances({"project": spec})),
+        "vintage": Custom(lambda ops: _of_issuances({"vintage": ops})),
+        "owner": _in_companies(col(CreditBlock.owner_company_id)),
+    },
+    orderings={
+        "CREATED_AT": SortKey(col(CreditBlock.created_at), "created_at"),
+        "QUANTITY": SortKey(col(CreditBlock.quantity), "quantity"),
+        "SERIAL_START": SortKey(col(CreditBlock.serial_start), "serial_start"),
+    },
+    default_order=[("CREATED_AT", True)],
+)
+
+PURCHASES: EntityMap[Purchase] = EntityMap(
+    model=Purchase,
+    primary_key=col(Purchase.id),
+    filters={
+        "project": _in_projects(col(Purchase.project_id)),
+        "buyer": _in_companies(col(Purchase.buyer_company_id)),
+        "purchased_at": Custom(
+            lambda ops: range_clause(
+                "purchasedAt",
+                col(Purchase.purchased_at),
+                {op: _in_utc("purchasedAt", value) for op, value in ops.items()},
+            )
+        ),
+    },
+    orderings={
+        "PURCHASED_AT": SortKey(col(Purchase.purchased_at), "purchased_at"),
+        "QUANTITY": SortKey(col(Purchase.quantity), "quantity"),
+        "TOTAL_PRICE": SortKey(col(Purchase.total_price_cents), "total_price_cents"),
+    },
+    default_order=[("PURCHASED_AT", True)],
+)
+
+BLOCKS_BY_OWNER = Nesting(
+    parent=col(CreditBlock.owner_company_id),
+    belongs_to=lambda company_id: col(CreditBlock.owner_company_id) == company_id,
+)
+BLOCKS_BY_ISSUANCE = Nesting(
+    parent=col(CreditBlock.issuance_id),
+    belongs_to=lambda issuance_id: col(CreditBlock.issuance_id) == issuance_id,
+)
+BLOCKS_BY_PURCHASE = Nesting(
+    parent=col(CreditBlock.purchase_id),
+    belongs_to=lambda purchase_id: col(CreditBlock.purchase_id) == purchase_id,
+)
+PURCHASES_BY_BUYER = Nesting(
+    parent=col(Purchase.buyer_company_id),
+    belongs_to=lambda company_id: col(Purchase.buyer_company_id) == company_id,
+)
+
+
 def list_issuances(
-    *, where: dict[str, Any] | None = None, order: list[tuple[str, bool]] | None = None
+    *,
+    viewer: Viewer,
+    where: dict[str, Any] | None = None,
+    order: list[tuple[str, bool]] | None = None,
 ) -> Listing[Issuance]:
     """Issuances matching `where`, newest first by default."""
-    return ISSUANCES.listing(where=where, order=order)
+    return ISSUANCES.listing(viewer=viewer, where=where, order=order)
 
 
 def list_retirements(
-    *, where: dict[str, Any] | None = None, order: list[tuple[str, bool]] | None = None
+    *,
+    viewer: Viewer,
+    where: dict[str, Any] | None = None,
+    order: list[tuple[str, bool]] | None = None,
 ) -> Listing[Retirement]:
     """Retirements (public records, as registries publish them), newest first by default."""
-    return RETIREMENTS.listing(where=where, order=order)
+    return RETIREMENTS.listing(viewer=viewer, where=where, order=order)
+
+
+def list_credit_blocks(
+    *,
+    viewer: Viewer,
+    where: dict[str, Any] | None = None,
+    order: list[tuple[str, bool]] | None = None,
+) -> Listing[CreditBlock]:
+    """The credit blocks `viewer` may see matching `where`, newest first by default."""
+    return CREDIT_BLOCKS.listing(viewer=viewer, where=where, order=order)
+
+
+def list_purchases(
+    *,
+    viewer: Viewer,
+    where: dict[str, Any] | None = None,
+    order: list[tuple[str, bool]] | None = None,
+) -> Listing[Purchase]:
+    """The purchases `viewer` may see matching `where`, newest first by default."""
+    return PURCHASES.listing(viewer=viewer, where=where, order=order)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from models.db import Database
 
 from .entity_map import TEXT, Column, EntityMap, ListItem, find_by
 from .pagination import Listing, SortKey
+from .viewer import Viewer
 
 CARBON_PROJECTS: EntityMap[CarbonProject] = EntityMap(
     model=CarbonProject,
@@ -40,10 +41,13 @@ CARBON_PROJECTS: EntityMap[CarbonProject] = EntityMap(
 
 
 def list_carbon_projects(
-    *, where: dict[str, Any] | None = None, order: list[tuple[str, bool]] | None = None
+    *,
+    viewer: Viewer,
+    where: dict[str, Any] | None = None,
+    order: list[tuple[str, bool]] | None = None,
 ) -> Listing[CarbonProject]:
     """Carbon projects matching `where`."""
-    return CARBON_PROJECTS.listing(where=where, order=order)
+    return CARBON_PROJECTS.listing(viewer=viewer, where=where, order=order)
 
 
 async def get_carbon_project_by_slug(db: Database, slug: str) -> CarbonProject | None:

@@ -11,6 +11,7 @@ from models.db import Database
 
 from .entity_map import TEXT, Column, EntityMap, ListItem, find_by, flag
 from .pagination import Listing, SortKey
+from .viewer import Viewer
 
 CERTIFICATIONS: EntityMap[Certification] = EntityMap(
     model=Certification,
@@ -35,10 +36,13 @@ CERTIFICATIONS: EntityMap[Certification] = EntityMap(
 
 
 def list_certifications(
-    *, where: dict[str, Any] | None = None, order: list[tuple[str, bool]] | None = None
+    *,
+    viewer: Viewer,
+    where: dict[str, Any] | None = None,
+    order: list[tuple[str, bool]] | None = None,
 ) -> Listing[Certification]:
     """Certifications matching `where`."""
-    return CERTIFICATIONS.listing(where=where, order=order)
+    return CERTIFICATIONS.listing(viewer=viewer, where=where, order=order)
 
 
 async def get_certification_by_slug(db: Database, slug: str) -> Certification | None:

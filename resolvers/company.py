@@ -12,6 +12,7 @@ from models.db import Database
 
 from .entity_map import TEXT, Column, Custom, EntityMap, find_by, range_clause
 from .pagination import Listing, SortKey
+from .viewer import Viewer
 
 
 def _signature_where(condition: Any) -> sa.Exists:
@@ -64,13 +65,14 @@ COMPANIES: EntityMap[Company] = EntityMap(
 
 def list_companies(
     *,
+    viewer: Viewer,
     where: dict[str, Any] | None = None,
     order: list[tuple[str, bool]] | None = None,
     signatories_only: bool = False,
 ) -> Listing[Company]:
     """Companies matching `where`; with `signatories_only`, just Climate Pledge signatories."""
     also = _is_signatory(True) if signatories_only else None
-    return COMPANIES.listing(where=where, order=order, also=also)
+    return COMPANIES.listing(viewer=viewer, where=where, order=order, also=also)
 
 
 async def get_company_by_slug(db: Database, slug: str) -> Company | None:

@@ -2,8 +2,9 @@
 
 Every read path (root connections, nested connections, counts, and later aggregates and
 exports) builds its statement from these maps, so a field filters and sorts the same way
-everywhere. Filter specs are plain dicts made by the schema layer from its `where` inputs:
-`{"title": {"contains": "soap"}, "or": [{...}, {...}]}`.
+everywhere; every listing is made for a viewer and holds only the rows that viewer may see
+(resolvers.scope). Filter specs are plain dicts made by the schema layer from its `where`
+inputs: `{"title": {"contains": "soap"}, "or": [{...}, {...}]}`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from models.db import Database
 
 from .errors import InvalidInput
 from .pagination import Listing, Ordering, SortKey
+from .scope import Scope, scope_of, visible
+from .viewer import Viewer
 
 M = TypeVar("M", bound=SQLModel)
 Spec = Mapping[str, Any]
@@ -147,7 +150,7 @@ def flag(column: Any) -> Custom:
 
 @dataclass(frozen=True)
 class EntityMap(Generic[M]):
-    """Filters, orderings and the default order of one entity."""
+    """Filters, orderings and the default order of one entity; its row scope comes with it."""
 
     model: type[M]
     primary_key: Any
@@ -188,18 +191,29 @@ class EntityMap(Generic[M]):
         """The same map with one more ordering (e.g. a search rank known only per request)."""
         return replace(self, orderings={**self.orderings, name: key})
 
+    @property
+    def scope(self) -> Scope | None:
+        """Who may see which rows (None: everyone sees every row), from resolvers.scope."""
+        return scope_of(self.model)
+
     def listing(
         self,
         *,
+        viewer: Viewer,
         where: Spec | None = None,
         order: Sequence[tuple[str, bool]] | None = None,
         also: ColumnElement[bool] | None = None,
     ) -> Listing[M]:
-        """A filtered, ordered listing of the entity; `also` adds a fixed condition."""
-        statement = select(self.model).where(self.where(where))
+        """The rows `viewer` may see, filtered and ordered; `also` adds a fixed condition.
+
+        The viewer is required of every map, public ones too, so no listing (and no count or
+        aggregate built on one) can be made without deciding whose it is.
+        """
+        statement = select(self.model).where(visible(self.model, viewer), self.where(where))
         if also is not None:
             statement = statement.where(also)
-        unfiltered = not where and also is None
+        # Counts may skip the table only when the listing holds every one of its rows.
+        unfiltered = not where and also is None and self.scope is None
         return Listing(self.model, statement, self.ordering(order), unfiltered)
 
 
@@ -209,7 +223,6 @@ def json_list_contains(column: Any, value: str) -> ColumnElement[bool]:
     The arrays are short (marketplaces, labels) and the tables small, so matching the quoted
     element in the column's JSON text is exact, portable and cheap enough.
     """
-    # Stored JSON is written with ensure_ascii=False (models.db), so this is its exact text.
     # Stored JSON is written with ensure_ascii=False (models.db), so this is its exact text.
     element = json.dumps(value, ensure_ascii=False)
     return sa.cast(column, sa.String).contains(element, autoescape=True)

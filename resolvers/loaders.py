@@ -1,4 +1,8 @@
-"""Per-request dataloaders: one statement per relation per level, whatever the page size."""
+"""Per-request dataloaders: one statement per relation per level, whatever the page size.
+
+Loaders are built for one viewer, and every lookup by key applies that viewer's row scope
+(resolvers.scope): a private row out of scope loads as None, exactly like a missing one.
+"""
 
 from __future__ import annotations
 
@@ -22,35 +26,42 @@ from models import (
     Issuance,
     PledgeSignature,
     ProductCertification,
+    Purchase,
+    Retirement,
 )
 from models.db import Database
 
 from .carbon_credit import CreditTotals, credit_totals
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
+from .scope import visible
+from .viewer import Viewer
 
 M = TypeVar("M", bound=SQLModel)
 K = TypeVar("K")
 V = TypeVar("V")
 
 
-async def load_by_id(db: Database, model: type[M], ids: Sequence[int]) -> list[M | None]:
-    """Rows by primary key, in the order asked, None where missing."""
-    return await _one_by_key(db, model, getattr(model, "id"), ids)  # noqa: B009
+async def load_by_id(
+    db: Database, model: type[M], ids: Sequence[int], *, viewer: Viewer
+) -> list[M | None]:
+    """Rows by primary key, in the order asked, None where missing or out of `viewer`'s scope."""
+    return await _one_by_key(db, viewer, model, getattr(model, "id"), ids)  # noqa: B009
 
 
 # `key` and `order` are mapped column attributes, e.g. col(Issuance.project_id).
 async def _one_by_key(
-    db: Database, model: type[M], key: Any, keys: Sequence[Any]
+    db: Database, viewer: Viewer, model: type[M], key: Any, keys: Sequence[Any]
 ) -> list[M | None]:
-    rows = await db.all(select(model).where(key.in_(set(keys))))
+    rows = await db.all(select(model).where(key.in_(set(keys)), visible(model, viewer)))
     by_key = {getattr(row, key.key): row for row in rows}
     return [by_key.get(k) for k in keys]
 
 
 async def _many_by_key(
-    db: Database, model: type[M], key: Any, keys: Sequence[Any], *order: Any
+    db: Database, viewer: Viewer, model: type[M], key: Any, keys: Sequence[Any], *order: Any
 ) -> list[list[M]]:
-    rows = await db.all(select(model).where(key.in_(set(keys))).order_by(*order))
+    statement = select(model).where(key.in_(set(keys)), visible(model, viewer))
+    rows = await db.all(statement.order_by(*order))
     grouped: defaultdict[Any, list[M]] = defaultdict(list)
     for row in rows:
         grouped[getattr(row, key.key)].append(row)
@@ -59,7 +70,7 @@ async def _many_by_key(
 
 @dataclass(frozen=True)
 class Loaders:
-    """Built anew for every request, so no cached row outlives it or crosses callers.
+    """Built anew for every request and viewer, so no cached row outlives it or crosses callers.
 
     Nested connections get one loader per distinct (relation, arguments), made on first use:
     every parent asking for the same page shape shares one statement.
@@ -67,6 +78,10 @@ class Loaders:
 
     company_by_id: DataLoader[int, Company | None]
     carbon_project_by_id: DataLoader[int, CarbonProject | None]
+    issuance_by_id: DataLoader[int, Issuance | None]
+    retirement_by_id: DataLoader[int, Retirement | None]
+    credit_block_by_id: DataLoader[int, CreditBlock | None]
+    purchase_by_id: DataLoader[int, Purchase | None]
     signature_by_company_id: DataLoader[int, PledgeSignature | None]
     emissions_reports_by_company_id: DataLoader[int, list[EmissionsReport]]
     certificates_by_product_id: DataLoader[int, list[HeldCertificate]]
@@ -107,22 +122,30 @@ class Loaders:
         return self._nested[key]
 
     @classmethod
-    def for_db(cls, db: Database) -> Loaders:
+    def for_db(cls, db: Database, *, viewer: Viewer) -> Loaders:
+        def by_id(model: type[M]) -> DataLoader[int, M | None]:
+            return DataLoader(partial(load_by_id, db, model, viewer=viewer))
+
         return cls(
-            company_by_id=DataLoader(partial(load_by_id, db, Company)),
-            carbon_project_by_id=DataLoader(partial(load_by_id, db, CarbonProject)),
+            company_by_id=by_id(Company),
+            carbon_project_by_id=by_id(CarbonProject),
+            issuance_by_id=by_id(Issuance),
+            retirement_by_id=by_id(Retirement),
+            credit_block_by_id=by_id(CreditBlock),
+            purchase_by_id=by_id(Purchase),
             signature_by_company_id=DataLoader(
-                partial(_one_by_key, db, PledgeSignature, col(PledgeSignature.company_id))
+                partial(_one_by_key, db, viewer, PledgeSignature, col(PledgeSignature.company_id))
             ),
             emissions_reports_by_company_id=DataLoader(
                 _many(
                     db,
+                    viewer,
                     EmissionsReport,
                     col(EmissionsReport.company_id),
                     col(EmissionsReport.year),
                 )
             ),
-            certificates_by_product_id=DataLoader(partial(_held_certificates, db)),
+            certificates_by_product_id=DataLoader(partial(_held_certificates, db, viewer)),
             quantity_by_retirement_id=DataLoader(partial(_retired_quantities, db)),
             credit_totals_by_issuance_id=DataLoader(
                 partial(credit_totals, db, col(Issuance.id), issued=col(Issuance.issued_quantity))
@@ -139,6 +162,7 @@ class Loaders:
             issuances_by_project_id=DataLoader(
                 _many(
                     db,
+                    viewer,
                     Issuance,
                     col(Issuance.project_id),
                     col(Issuance.vintage),
@@ -159,7 +183,7 @@ class HeldCertificate:
 
 
 async def _held_certificates(
-    db: Database, product_ids: Sequence[int]
+    db: Database, viewer: Viewer, product_ids: Sequence[int]
 ) -> list[list[HeldCertificate]]:
     # One statement. Certificates come back as plain columns, not ORM objects: a page holds
     # hundreds of them and building mapped instances dominated the request; the joined
@@ -174,6 +198,7 @@ async def _held_certificates(
         )
         .join(Certification, col(Certification.id) == col(ProductCertification.certification_id))
         .where(col(ProductCertification.product_id).in_(set(product_ids)))
+        .where(visible(Certification, viewer))
         .order_by(col(ProductCertification.valid_from), col(ProductCertification.id))
     )
     grouped: defaultdict[int, list[HeldCertificate]] = defaultdict(list)
@@ -195,6 +220,7 @@ def ready_or_load(loader: DataLoader[K, V], key: K) -> V | Awaitable[V]:
 
 
 async def _retired_quantities(db: Database, retirement_ids: Sequence[int]) -> list[int]:
+    # A retirement's quantity is public although its blocks are not (see resolvers.scope).
     retirement_id = col(CreditBlock.retirement_id)
     rows = await db.rows(
         select(retirement_id, func.sum(col(CreditBlock.quantity)))
@@ -206,11 +232,11 @@ async def _retired_quantities(db: Database, retirement_ids: Sequence[int]) -> li
 
 
 def _many(
-    db: Database, model: type[M], key: Any, *order: Any
+    db: Database, viewer: Viewer, model: type[M], key: Any, *order: Any
 ) -> Callable[[Sequence[Any]], Awaitable[list[list[M]]]]:
     """A batch function returning, per key, the rows whose `key` column equals it, in `order`."""
 
     async def load(keys: Sequence[Any]) -> list[list[M]]:
-        return await _many_by_key(db, model, key, keys, *order)
+        return await _many_by_key(db, viewer, model, key, keys, *order)
 
     return load

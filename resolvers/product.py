@@ -28,6 +28,7 @@ from .entity_map import (
 )
 from .errors import InvalidInput
 from .pagination import Listing, Nesting, SortKey
+from .viewer import Viewer
 
 _certificate = col(ProductCertification.product_id) == col(Product.id)
 MAX_CENTS = 2**63 - 1  # prices are BIGINT cents
@@ -170,6 +171,7 @@ BY_CERTIFICATION = Nesting(
 
 def list_products(
     *,
+    viewer: Viewer,
     where: dict[str, Any] | None = None,
     order: list[tuple[str, bool]] | None = None,
     search_text: str | None = None,
@@ -180,10 +182,13 @@ def list_products(
     if relevance and search_text is None:
         raise InvalidInput("Order by RELEVANCE needs `search`.", field="orderBy")
     if search_text is None:
-        return PRODUCTS.listing(where=where, order=order)
+        return PRODUCTS.listing(viewer=viewer, where=where, order=order)
     ranked = PRODUCTS.with_ordering("RELEVANCE", SortKey(search.rank(search_text), None))
     return ranked.listing(
-        where=where, order=order or [("RELEVANCE", True)], also=search.matches(search_text)
+        viewer=viewer,
+        where=where,
+        order=order or [("RELEVANCE", True)],
+        also=search.matches(search_text),
     )
 
 

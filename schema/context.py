@@ -23,7 +23,7 @@ class Context:
 
     @classmethod
     def for_db(cls, db: Database, viewer: Viewer = ANONYMOUS) -> Context:
-        return cls(db=db, loaders=Loaders.for_db(db), viewer=viewer)
+        return cls(db=db, loaders=Loaders.for_db(db, viewer=viewer), viewer=viewer)
 
 
 Info = strawberry.Info[Context, None]

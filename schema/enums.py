@@ -187,3 +187,16 @@ described(
         "OTHER": "Another reason; see the note.",
     },
 )
+
+CreditStatus = models.CreditStatus
+described(
+    CreditStatus,
+    "Where a credit block is in its life cycle. RETIRED, CANCELLED and SPLIT are final.",
+    {
+        "AVAILABLE": "In the exchange's inventory, for sale; owned by no company.",
+        "HELD": "Owned by a company, not yet retired.",
+        "RETIRED": "Claimed on a beneficiary's behalf; final.",
+        "CANCELLED": "Withdrawn by the registry or the exchange; final.",
+        "SPLIT": "Divided into child blocks (see `parentBlock` on them); kept for lineage.",
+    },
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
@@ -15,6 +15,7 @@ from resolvers.errors import InvalidInput
 from schema.enums import (
     CertificationCategory,
     CertificationLevel,
+    CreditStatus,
     Marketplace,
     MitigationType,
     PriorityArea,
@@ -73,6 +74,19 @@ class DateRange:
     gte: date | None = strawberry.field(default=None, description="On or after this day.")
     lt: date | None = strawberry.field(default=None, description="Before this day.")
     lte: date | None = strawberry.field(default=None, description="On or before this day.")
+
+
+@strawberry.input(
+    description=(
+        "An instant range (ISO 8601 date-times with a UTC offset, e.g. `2024-06-01T00:00:00Z`);"
+        " bounds are inclusive with gte/lte."
+    )
+)
+class DateTimeRange:
+    gt: datetime | None = strawberry.field(default=None, description="After this instant.")
+    gte: datetime | None = strawberry.field(default=None, description="At or after this instant.")
+    lt: datetime | None = strawberry.field(default=None, description="Before this instant.")
+    lte: datetime | None = strawberry.field(default=None, description="At or before this instant.")
 
 
 @strawberry.input(description="An amount range, exact to the cent (at most two decimals).")
@@ -251,6 +265,44 @@ class RetirementWhere:
     or_: list[RetirementWhere] | None = strawberry.field(default=None, name="OR", description=OR)
 
 
+@strawberry.input(description="Conditions on credit blocks; fields combine with AND.")
+class CreditBlockWhere:
+    status: EnumFilter[CreditStatus] | None = strawberry.field(
+        default=None, description="The block's status."
+    )
+    vintage: IntRange | None = strawberry.field(
+        default=None, description="The vintage year of the block's issuance."
+    )
+    issuance: IssuanceWhere | None = strawberry.field(
+        default=None, description="The block's issuance matches these conditions."
+    )
+    project: CarbonProjectWhere | None = strawberry.field(
+        default=None, description="The project the block was issued to matches these conditions."
+    )
+    owner: CompanyWhere | None = strawberry.field(
+        default=None, description="The owning company matches these conditions."
+    )
+    and_: list[CreditBlockWhere] | None = strawberry.field(
+        default=None, name="AND", description=AND
+    )
+    or_: list[CreditBlockWhere] | None = strawberry.field(default=None, name="OR", description=OR)
+
+
+@strawberry.input(description="Conditions on purchases; fields combine with AND.")
+class PurchaseWhere:
+    project: CarbonProjectWhere | None = strawberry.field(
+        default=None, description="The project bought from matches these conditions."
+    )
+    purchased_at: DateTimeRange | None = strawberry.field(
+        default=None, description="The instant of purchase."
+    )
+    buyer: CompanyWhere | None = strawberry.field(
+        default=None, description="The buying company matches these conditions."
+    )
+    and_: list[PurchaseWhere] | None = strawberry.field(default=None, name="AND", description=AND)
+    or_: list[PurchaseWhere] | None = strawberry.field(default=None, name="OR", description=OR)
+
+
 def to_spec(value: Any, depth: int = 0) -> Any:
     """An input object as a plain dict (unset fields dropped) for the resolvers' entity maps."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -316,6 +368,8 @@ if TYPE_CHECKING:  # the classes are made at import time; type checkers see plai
     CarbonProjectOrder: TypeAlias = Any
     IssuanceOrder: TypeAlias = Any
     RetirementOrder: TypeAlias = Any
+    CreditBlockOrder: TypeAlias = Any
+    PurchaseOrder: TypeAlias = Any
 else:
     CompanyOrder = _order_input(
         "Company",
@@ -348,3 +402,19 @@ else:
         "Issuance", {"ISSUED_ON": "The issue day.", "VINTAGE": "The vintage year."}
     )
     RetirementOrder = _order_input("Retirement", {"RETIRED_ON": "The day retired."})
+    CreditBlockOrder = _order_input(
+        "CreditBlock",
+        {
+            "CREATED_AT": "When the block came to be (issued, split off or bought).",
+            "QUANTITY": "The number of credits.",
+            "SERIAL_START": "The first serial number (meaningful within one issuance).",
+        },
+    )
+    PurchaseOrder = _order_input(
+        "Purchase",
+        {
+            "PURCHASED_AT": "The instant of purchase.",
+            "QUANTITY": "The number of credits bought.",
+            "TOTAL_PRICE": "The total amount paid (currencies are not converted).",
+        },
+    )

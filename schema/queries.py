@@ -20,14 +20,18 @@ from schema.inputs import (
     CertificationWhere,
     CompanyOrder,
     CompanyWhere,
+    CreditBlockOrder,
+    CreditBlockWhere,
     IssuanceOrder,
     IssuanceWhere,
     ProductOrder,
     ProductWhere,
+    PurchaseOrder,
+    PurchaseWhere,
     RetirementOrder,
     RetirementWhere,
 )
-from schema.types.carbon_credit import Issuance, Retirement
+from schema.types.carbon_credit import CreditBlock, Issuance, Purchase, Retirement
 from schema.types.carbon_project import CarbonProject
 from schema.types.certification import Certification
 from schema.types.company import Company
@@ -261,6 +265,60 @@ class Query:
         return await Connection.read(
             info,
             carbon_credit.list_retirements,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    @strawberry.field(
+        description=(
+            "Credit blocks you may see: your company's (partners) or all (admins); empty for"
+            " anonymous callers. Newest first unless `orderBy` says otherwise."
+        )
+    )
+    async def credit_blocks(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where[CreditBlockWhere] = None,
+        order_by: OrderBy[CreditBlockOrder] = None,
+    ) -> Connection[CreditBlock]:
+        return await Connection.read(
+            info,
+            carbon_credit.list_credit_blocks,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    @strawberry.field(
+        description=(
+            "Credit purchases you may see: your company's (partners) or all (admins); empty for"
+            " anonymous callers. Newest first unless `orderBy` says otherwise."
+        )
+    )
+    async def purchases(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where[PurchaseWhere] = None,
+        order_by: OrderBy[PurchaseOrder] = None,
+    ) -> Connection[Purchase]:
+        return await Connection.read(
+            info,
+            carbon_credit.list_purchases,
             where=where,
             order_by=order_by,
             first=first,

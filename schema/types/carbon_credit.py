@@ -1,19 +1,33 @@
-"""Issuance and Retirement: the public side of the credit ledger."""
+"""The credit ledger: Issuance and Retirement (public), CreditBlock and Purchase (private)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Awaitable, Sequence
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
 import strawberry
 
 import models
 from resolvers import carbon_credit as resolvers_credit
+from resolvers.loaders import ready_or_load
 from schema.context import Info
-from schema.enums import Provenance, RetirementReason
-from schema.scalars import BigInt
+from schema.enums import CreditStatus, Provenance, RetirementReason
+from schema.scalars import BigInt, Money
 from schema.types.carbon_project import CarbonProject, CreditTotals
 from schema.types.company import Company
+from schema.types.connection import related_credit_blocks
 from schema.types.node import ModelNode, pk
+
+PRIVATE = (
+    " Private: visible to the partners of the owning company and to admins only; to anyone else"
+    " it does not exist (null from `node`, absent from lists and counts)."
+)
+
+
+def _utc(moment: datetime) -> datetime:
+    """An instant read back from the database, in UTC (SQLite returns it without its zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @strawberry.type(
@@ -66,6 +80,13 @@ class Issuance(ModelNode):
     ) -> models.CarbonProject | None:
         return await info.context.loaders.carbon_project_by_id.load(root.project_id)
 
+    credit_blocks = related_credit_blocks(
+        resolvers_credit.BLOCKS_BY_ISSUANCE,
+        "The serial blocks of this issuance that you may see (your company's, or all for"
+        " admins), newest first unless `orderBy` says otherwise. The public totals are in"
+        " `credits`.",
+    )
+
 
 @strawberry.type(
     description=(
@@ -114,3 +135,171 @@ class Retirement(ModelNode):
         if root.retired_by_company_id is None:
             return None
         return await info.context.loaders.company_by_id.load(root.retired_by_company_id)
+
+
+@strawberry.type(
+    description=(
+        "An inclusive range of serial numbers of one issuance (1 credit = 1 tonne CO2e), with"
+        " its status and owner." + PRIVATE
+    )
+)
+class CreditBlock(ModelNode):
+    model = models.CreditBlock
+
+    id: strawberry.relay.NodeID[int]
+    serial_start: BigInt = strawberry.field(description="First serial number (inclusive).")
+    serial_end: BigInt = strawberry.field(description="Last serial number (inclusive).")
+    quantity: BigInt = strawberry.field(
+        description="Credits in the block, tonnes CO2e: serialEnd - serialStart + 1."
+    )
+    registry_serial: str | None = strawberry.field(
+        description="The serial range as the registry writes it, where known."
+    )
+    status: CreditStatus = strawberry.field(description="Where the block is in its life cycle.")
+
+    @classmethod
+    async def prefetch(cls, info: Info, rows: Sequence[Any], fields: set[str]) -> None:
+        loaders = info.context.loaders
+
+        async def load(loader: Any, keys: set[Any]) -> list[Any]:
+            return list(await loader.load_many(sorted(keys - {None})))
+
+        if fields & {"issuance", "vintage", "project"}:
+            issuances = await load(loaders.issuance_by_id, {row.issuance_id for row in rows})
+            if "project" in fields:
+                await load(loaders.carbon_project_by_id, {i.project_id for i in issuances})
+        if "owner" in fields:
+            await load(loaders.company_by_id, {row.owner_company_id for row in rows})
+        if "parentBlock" in fields:
+            await load(loaders.credit_block_by_id, {row.parent_block_id for row in rows})
+        if "purchase" in fields:
+            await load(loaders.purchase_by_id, {row.purchase_id for row in rows})
+        if "retirement" in fields:
+            await load(loaders.retirement_by_id, {row.retirement_id for row in rows})
+
+    @strawberry.field(description="When the block came to be: issued, split off or bought (UTC).")
+    def created_at(self, root: strawberry.Parent[models.CreditBlock]) -> datetime:
+        return _utc(root.created_at)
+
+    @strawberry.field(
+        description="The issuance the serial numbers belong to.", graphql_type=Issuance
+    )
+    def issuance(
+        self, root: strawberry.Parent[models.CreditBlock], info: Info
+    ) -> models.Issuance | Awaitable[models.Issuance | None] | None:
+        return ready_or_load(info.context.loaders.issuance_by_id, root.issuance_id)
+
+    @strawberry.field(description="The vintage year of the block's issuance.")
+    async def vintage(self, root: strawberry.Parent[models.CreditBlock], info: Info) -> int:
+        issuance = await info.context.loaders.issuance_by_id.load(root.issuance_id)
+        assert issuance is not None  # a foreign key guarantees it
+        return issuance.vintage
+
+    @strawberry.field(
+        description="The project the credits were issued to.", graphql_type=CarbonProject
+    )
+    async def project(
+        self, root: strawberry.Parent[models.CreditBlock], info: Info
+    ) -> models.CarbonProject | None:
+        loaders = info.context.loaders
+        issuance = await loaders.issuance_by_id.load(root.issuance_id)
+        assert issuance is not None  # a foreign key guarantees it
+        return await loaders.carbon_project_by_id.load(issuance.project_id)
+
+    @strawberry.field(
+        description="The owning company; null for the exchange's inventory.",
+        graphql_type=Company | None,
+    )
+    def owner(
+        self, root: strawberry.Parent[models.CreditBlock], info: Info
+    ) -> models.Company | Awaitable[models.Company | None] | None:
+        if root.owner_company_id is None:
+            return None
+        return ready_or_load(info.context.loaders.company_by_id, root.owner_company_id)
+
+    @strawberry.field(
+        description=(
+            "The block this one was split from (lineage); null for an original block, or when"
+            " you may not see the parent (e.g. it was in the exchange's inventory)."
+        ),
+        graphql_type=Annotated["CreditBlock", strawberry.lazy(__name__)] | None,
+    )
+    def parent_block(
+        self, root: strawberry.Parent[models.CreditBlock], info: Info
+    ) -> models.CreditBlock | Awaitable[models.CreditBlock | None] | None:
+        if root.parent_block_id is None:
+            return None
+        return ready_or_load(info.context.loaders.credit_block_by_id, root.parent_block_id)
+
+    @strawberry.field(
+        description="The purchase that brought the block to its owner, if any.",
+        graphql_type=Annotated["Purchase", strawberry.lazy(__name__)] | None,
+    )
+    def purchase(
+        self, root: strawberry.Parent[models.CreditBlock], info: Info
+    ) -> models.Purchase | Awaitable[models.Purchase | None] | None:
+        if root.purchase_id is None:
+            return None
+        return ready_or_load(info.context.loaders.purchase_by_id, root.purchase_id)
+
+    @strawberry.field(
+        description="The public retirement record, for a retired block.",
+        graphql_type=Retirement | None,
+    )
+    def retirement(
+        self, root: strawberry.Parent[models.CreditBlock], info: Info
+    ) -> models.Retirement | Awaitable[models.Retirement | None] | None:
+        if root.retirement_id is None:
+            return None
+        return ready_or_load(info.context.loaders.retirement_by_id, root.retirement_id)
+
+
+@strawberry.type(
+    description="A company's order of credits from one project through the exchange." + PRIVATE
+)
+class Purchase(ModelNode):
+    model = models.Purchase
+
+    id: strawberry.relay.NodeID[int]
+    vintage: int | None = strawberry.field(
+        description="The vintage year ordered; null when the order named none."
+    )
+    quantity: BigInt = strawberry.field(description="Credits bought, tonnes CO2e.")
+
+    @classmethod
+    async def prefetch(cls, info: Info, rows: Sequence[Any], fields: set[str]) -> None:
+        loaders = info.context.loaders
+        if "buyer" in fields:
+            await loaders.company_by_id.load_many(sorted({row.buyer_company_id for row in rows}))
+        if "project" in fields:
+            await loaders.carbon_project_by_id.load_many(sorted({row.project_id for row in rows}))
+
+    @strawberry.field(description="The price of one credit.")
+    def unit_price(self, root: strawberry.Parent[models.Purchase]) -> Money:
+        return Money.from_cents(root.unit_price_cents, root.currency)
+
+    @strawberry.field(description="The amount paid: quantity times unit price.")
+    def total_price(self, root: strawberry.Parent[models.Purchase]) -> Money:
+        return Money.from_cents(root.total_price_cents, root.currency)
+
+    @strawberry.field(description="When the purchase was made (UTC).")
+    def purchased_at(self, root: strawberry.Parent[models.Purchase]) -> datetime:
+        return _utc(root.purchased_at)
+
+    @strawberry.field(description="The buying company.", graphql_type=Company)
+    def buyer(
+        self, root: strawberry.Parent[models.Purchase], info: Info
+    ) -> models.Company | Awaitable[models.Company | None] | None:
+        return ready_or_load(info.context.loaders.company_by_id, root.buyer_company_id)
+
+    @strawberry.field(description="The project the credits come from.", graphql_type=CarbonProject)
+    def project(
+        self, root: strawberry.Parent[models.Purchase], info: Info
+    ) -> models.CarbonProject | Awaitable[models.CarbonProject | None] | None:
+        return ready_or_load(info.context.loaders.carbon_project_by_id, root.project_id)
+
+    credit_blocks = related_credit_blocks(
+        resolvers_credit.BLOCKS_BY_PURCHASE,
+        "The serial blocks this purchase delivered (and the blocks split from them), newest"
+        " first unless `orderBy` says otherwise.",
+    )

@@ -7,11 +7,11 @@ from datetime import date
 import strawberry
 
 import models
-from resolvers import product
+from resolvers import carbon_credit, product
 from schema.context import Info
 from schema.enums import Provenance
 from schema.scalars import BigInt
-from schema.types.connection import related_products
+from schema.types.connection import related_credit_blocks, related_products, related_purchases
 from schema.types.node import ModelNode, pk
 
 
@@ -99,4 +99,17 @@ class Company(ModelNode):
     products = related_products(
         product.BY_BRAND_COMPANY,
         "Products sold under the company's brands, by title unless `orderBy` says otherwise.",
+    )
+
+    credit_blocks = related_credit_blocks(
+        carbon_credit.BLOCKS_BY_OWNER,
+        "The credit blocks the company owns (held, retired, and those split or cancelled since),"
+        " newest first unless `orderBy` says otherwise. Private: empty unless you are the"
+        " company's partner or an admin.",
+    )
+
+    purchases = related_purchases(
+        carbon_credit.PURCHASES_BY_BUYER,
+        "The company's credit purchases, newest first unless `orderBy` says otherwise. Private:"
+        " empty unless you are the company's partner or an admin.",
     )

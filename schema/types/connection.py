@@ -14,14 +14,24 @@ from graphql import (
     SelectionSetNode,
 )
 
-from resolvers import product
+from resolvers import carbon_credit, product
 from resolvers.pagination import Listing, Nesting, Page, PageRequest
 from schema.context import Info
-from schema.inputs import ProductOrder, ProductWhere, order_spec, to_spec
+from schema.inputs import (
+    CreditBlockOrder,
+    CreditBlockWhere,
+    ProductOrder,
+    ProductWhere,
+    PurchaseOrder,
+    PurchaseWhere,
+    order_spec,
+    to_spec,
+)
 from schema.scalars import BigInt
 from schema.types.node import NODE_BY_MODEL
 
 if TYPE_CHECKING:
+    from schema.types.carbon_credit import CreditBlock, Purchase
     from schema.types.product import Product
 
 N = TypeVar("N")
@@ -97,7 +107,8 @@ class Connection(Generic[N]):
     ) -> Connection[N]:
         """A root connection: its page (only if the query asks for items) and its count."""
         db = info.context.db
-        listing = list_items(where=to_spec(where), order=order_spec(order_by))
+        viewer = info.context.viewer
+        listing = list_items(viewer=viewer, where=to_spec(where), order=order_spec(order_by))
         request = _page_request(info, first=first, after=after, last=last, before=before)
         page = await listing.page(db, request) if request else None
         await _prefetch(info, page)
@@ -121,15 +132,20 @@ class Connection(Generic[N]):
         """A connection under a parent: pages and counts are batched across all parents that
         ask for the same relation with the same filters and ordering."""
         spec, order = to_spec(where), order_spec(order_by)
-        listing = list_items(where=spec, order=order)
+        listing = list_items(viewer=info.context.viewer, where=spec, order=order)
         key = (info.path.key, info._raw_info.parent_type.name, repr(spec), repr(order))
         loaders = info.context.loaders
         request = _page_request(info, first=first, after=after, last=last, before=before)
         page = (
             await loaders.pages(key, listing, nesting, request).load(parent_id) if request else None
         )
+        counts = loaders.counts(key, listing, nesting)
+        if _selects_total_count(info):
+            # Asked for now, so every parent's count joins one batch: the parents awaiting a
+            # prefetch below would otherwise ask later than those with empty pages.
+            counts.load(parent_id)
         await _prefetch(info, page)
-        return cls._of(page, lambda: loaders.counts(key, listing, nesting).load(parent_id))
+        return cls._of(page, lambda: counts.load(parent_id))
 
     @classmethod
     def _of(cls, page: Page[Any] | None, counter: Callable[[], Awaitable[int]]) -> Connection[N]:
@@ -205,6 +221,10 @@ def _fields(
     return found
 
 
+def _selects_total_count(info: Info) -> bool:
+    return any(child.name.value == "totalCount" for child in _children(info))
+
+
 def _selects_page(info: Info) -> bool:
     """Whether the query reads the page itself (not only totalCount), through fragments too."""
     return any(child.name.value in _PAGE_FIELDS for child in _children(info))
@@ -237,3 +257,61 @@ def related_products(nesting: Nesting, description: str) -> Any:
         )
 
     return strawberry.field(resolver=products, description=description)
+
+
+def related_credit_blocks(nesting: Nesting, description: str) -> Any:
+    """A `creditBlocks` connection field under a parent (a company, an issuance, a purchase)."""
+
+    async def credit_blocks(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where[CreditBlockWhere] = None,
+        order_by: OrderBy[CreditBlockOrder] = None,
+    ) -> Connection[Annotated[CreditBlock, strawberry.lazy("schema.types.carbon_credit")]]:
+        return await Connection.read_nested(
+            info,
+            carbon_credit.list_credit_blocks,
+            nesting=nesting,
+            parent_id=root.id,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    return strawberry.field(resolver=credit_blocks, description=description)
+
+
+def related_purchases(nesting: Nesting, description: str) -> Any:
+    """A `purchases` connection field under a parent (a company)."""
+
+    async def purchases(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where[PurchaseWhere] = None,
+        order_by: OrderBy[PurchaseOrder] = None,
+    ) -> Connection[Annotated[Purchase, strawberry.lazy("schema.types.carbon_credit")]]:
+        return await Connection.read_nested(
+            info,
+            carbon_credit.list_purchases,
+            nesting=nesting,
+            parent_id=root.id,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    return strawberry.field(resolver=purchases, description=description)

@@ -49,11 +49,15 @@ class ModelNode(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         ids = [_row_id(node_id) for node_id in node_ids]
-        return await load_by_id(info.context.db, cls.model, ids)
+        return await load_by_id(info.context.db, cls.model, ids, viewer=info.context.viewer)
 
 
 async def resolve_global_ids(info: Info, global_ids: Sequence[str]) -> list[Any]:
-    """Rows for global ids, in the order given (None where missing): one query per type."""
+    """Rows for global ids, in the order given: one query per type.
+
+    None where the row is missing or out of the viewer's scope, the two alike, so a null says
+    nothing about whether a private row exists.
+    """
     wanted = [_parse(global_id) for global_id in global_ids]
     by_type: defaultdict[type[ModelNode], set[int]] = defaultdict(set)
     for node_type, row_id in wanted:
@@ -61,7 +65,9 @@ async def resolve_global_ids(info: Info, global_ids: Sequence[str]) -> list[Any]
     found: dict[tuple[type[ModelNode], int], Any] = {}
     for node_type, row_ids in by_type.items():
         ordered = sorted(row_ids)
-        rows = await load_by_id(info.context.db, node_type.model, ordered)
+        rows = await load_by_id(
+            info.context.db, node_type.model, ordered, viewer=info.context.viewer
+        )
         found.update(((node_type, i), row) for i, row in zip(ordered, rows, strict=True))
     return [found[key] for key in wanted]
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models.db import Database
 from resolvers.product import list_products
+from resolvers.viewer import ANONYMOUS
 from tests import factories
 from tests.fixtures.graphql import GraphQLClient
 
@@ -309,7 +310,7 @@ async def test_search_statement_is_answered_from_the_full_text_index(
     connection: AsyncConnection, backend: str, search: str
 ) -> None:
     check = PLAN_CHECKS[backend]
-    statement = list_products(search_text=search).statement
+    statement = list_products(viewer=ANONYMOUS, search_text=search).statement
     sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
     for setup in check.setup:
         await connection.exec_driver_sql(setup)
