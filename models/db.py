@@ -87,9 +87,12 @@ class Database:
         assert bind is not None
         return bind.dialect.name
 
-    async def all(self, statement: SelectOfScalar[T]) -> Sequence[T]:
+    async def all(
+        self, statement: SelectOfScalar[T], params: dict[str, Any] | None = None
+    ) -> Sequence[T]:
+        """Rows of one entity or column; `params` fill the statement's named bind parameters."""
         async with self._lock:
-            return (await self.session.exec(statement)).all()
+            return (await self.session.exec(statement, params=params)).all()
 
     async def rows(
         self, statement: Any, params: dict[str, Any] | None = None

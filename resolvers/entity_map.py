@@ -228,8 +228,20 @@ def json_list_contains(column: Any, value: str) -> ColumnElement[bool]:
     return sa.cast(column, sa.String).contains(element, autoescape=True)
 
 
+# Lookups by their shape, built once (the value is bound as `value`): building a statement
+# costs more CPU than running one.
+_LOOKUPS: dict[tuple[type[SQLModel], str], Any] = {}
+
+
 async def find_by(db: Database, model: type[M], column: Any, value: str) -> M | None:
-    """The row whose unique `column` equals `value`, or None (text with NUL never matches)."""
+    """The public row whose unique `column` equals `value`, or None (text with NUL never
+    matches). Private rows have no lookups: they are read with a viewer (resolvers.scope)."""
+    assert scope_of(model) is None, f"{model.__name__} is private"
     if not storable([value]):
         return None
-    return await db.first(select(model).where(column == value))
+    shape = (model, column.key)
+    statement = _LOOKUPS.get(shape)
+    if statement is None:
+        statement = _LOOKUPS[shape] = select(model).where(column == sa.bindparam("value"))
+    rows = await db.all(statement, {"value": value})
+    return rows[0] if rows else None

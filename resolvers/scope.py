@@ -75,3 +75,13 @@ def visible(model: type[SQLModel], viewer: Viewer) -> ColumnElement[bool]:
     """
     scope = scope_of(model)
     return sa.true() if scope is None else scope.condition(viewer)
+
+
+def scoped(statement: Any, model: type[SQLModel], viewer: Viewer) -> Any:
+    """`statement` over `model` narrowed to what `viewer` may read; public models unchanged.
+
+    For statements built once and reused: adding a condition costs a copy of the statement,
+    which public models need not pay.
+    """
+    scope = scope_of(model)
+    return statement if scope is None else statement.where(scope.condition(viewer))
