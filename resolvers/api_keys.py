@@ -15,19 +15,17 @@ from sqlmodel import col, select
 from models import ApiKey, ApiKeyRole, Company
 from models.db import Database
 
-from .entity_map import TEXT, Column, Custom, EntityMap, find_by
+from .entity_map import TEXT, Column, Custom, EntityMap, find_by, flag
 from .errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated
 from .pagination import Listing, SortKey
 from .viewer import ANONYMOUS, Role, Viewer
 
 # `pgk_<prefix>_<secret>`: the marker lets people and secret scanners recognise a leaked key;
 # the prefix is public (lists, logs) and finds the row; the secret is 256 random bits.
-KEY_MARKER = "pgk"
 _PREFIX_BYTES = 6
 _SECRET_BYTES = 32
-_KEY = re.compile(
-    rf"{KEY_MARKER}_([0-9a-f]{{{2 * _PREFIX_BYTES}}})_[0-9a-f]{{{2 * _SECRET_BYTES}}}"
-)
+# Two lower-case hex digits per byte, as secrets.token_hex writes them.
+_KEY = re.compile(r"pgk_([0-9a-f]{12})_[0-9a-f]{64}")
 MAX_NAME_LENGTH = 100
 
 BEARER_ONLY = "Send the API key as `Authorization: Bearer <key>`."
@@ -71,7 +69,7 @@ def hash_key(key: str) -> str:
 def _new_key() -> tuple[str, str]:
     """A fresh (prefix, key) pair from the operating system's secure random source."""
     prefix = secrets.token_hex(_PREFIX_BYTES)
-    return prefix, f"{KEY_MARKER}_{prefix}_{secrets.token_hex(_SECRET_BYTES)}"
+    return prefix, f"pgk_{prefix}_{secrets.token_hex(_SECRET_BYTES)}"
 
 
 async def create_api_key(
@@ -160,7 +158,7 @@ API_KEYS: EntityMap[ApiKey] = EntityMap(
         "prefix": Column(col(ApiKey.prefix)),
         "role": Column(col(ApiKey.role)),
         "revoked": Custom(_revoked),
-        "first_party": Custom(lambda value: col(ApiKey.first_party).is_(bool(value))),
+        "first_party": flag(col(ApiKey.first_party)),
     },
     orderings={
         "CREATED_AT": SortKey(col(ApiKey.created_at), "created_at"),

@@ -177,6 +177,35 @@ async def test_keys_list_newest_first_by_default(admin: GraphQLClient) -> None:
     assert [node["name"] for node in data["apiKeys"]["nodes"]] == ["Third", "Second", "Ops"]
 
 
+async def test_keys_page_with_cursors_over_creation_times(admin: GraphQLClient) -> None:
+    for name in ("Second", "Third", "Fourth"):
+        await factories.make_api_key(admin.db, name=name)
+    query = """
+    query Page($after: String) {
+      apiKeys(first: 2, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } }
+    }
+    """
+
+    first = (await admin.data(query))["apiKeys"]
+    second = (await admin.data(query, after=first["pageInfo"]["endCursor"]))["apiKeys"]
+
+    assert [node["name"] for node in first["nodes"] + second["nodes"]] == [
+        "Fourth",
+        "Third",
+        "Second",
+        "Ops",
+    ]
+    assert (first["pageInfo"]["hasNextPage"], second["pageInfo"]["hasNextPage"]) == (True, False)
+
+
+async def test_admin_filters_keys_by_first_party(admin: GraphQLClient) -> None:
+    await factories.make_api_key(admin.db, name="Web app", first_party=True)
+
+    data = await admin.data(API_KEYS, where={"firstParty": True})
+
+    assert [node["name"] for node in data["apiKeys"]["nodes"]] == ["Web app"]
+
+
 async def test_admin_creates_a_partner_key_that_works_and_is_shown_once(
     admin: GraphQLClient,
 ) -> None:
