@@ -9,13 +9,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= demo
 BENCH_ARGS ?=
+ARGS ?= --help
 # npm ci writes this file; it is older than the committed lock when PostGraphile needs reinstalling.
 BENCH_NODE_MODULES := bench/postgraphile/node_modules/.package-lock.json
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: serve test lint typecheck pytest format migrate seed sdl bench clean
+.PHONY: serve test lint typecheck pytest format migrate seed sdl key bench clean
 
 serve: $(VENV)/.synced
 	$(RUN) alembic upgrade head
@@ -47,6 +48,11 @@ seed: $(VENV)/.synced
 
 sdl: $(VENV)/.synced
 	$(RUN) python -m schema.sdl
+
+# API keys in DATABASE_URL: `make key ARGS="create --name Ops --role admin"`, `make key ARGS=list`,
+# `make key ARGS="revoke <prefix>"`. The key is printed once and never stored.
+key: $(VENV)/.synced
+	$(RUN) python -m schema.keys $(ARGS)
 
 # The full-scale comparison with PostGraphile and a SQL floor (minutes; see bench/run.py).
 # BENCH_ARGS passes options through, e.g. `make bench BENCH_ARGS="--rounds 7"`.

@@ -1,5 +1,6 @@
 """Persistence layer: SQLModel tables, enums, settings and the database handle."""
 
+from .api_key import ApiKey, ApiKeyRole
 from .base import Provenance
 from .carbon_credit import (
     CreditBlock,
@@ -26,6 +27,8 @@ from .product import Product, ProductCategory, ProductCertification
 
 __all__ = [
     "PLEDGE_TARGET_YEAR",
+    "ApiKey",
+    "ApiKeyRole",
     "CarbonProject",
     "Certification",
     "CertificationCategory",

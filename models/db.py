@@ -109,6 +109,11 @@ class Database:
         async with self._lock:
             return (await self.session.exec(statement.limit(1))).first()
 
+    async def commit(self) -> None:
+        """Make this operation's writes durable; one commit per mutation keeps it all or nothing."""
+        async with self._lock:
+            await self.session.commit()
+
     async def close(self) -> None:
         async with self._lock:
             await self.session.close()

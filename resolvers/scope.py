@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel, col
 
-from models import CreditBlock, Purchase
+from models import ApiKey, CreditBlock, Purchase
 
 from .viewer import Viewer
 
@@ -56,6 +56,8 @@ class Scope:
 
 
 PRIVATE: Mapping[type[SQLModel], Scope] = {
+    # A partner key's company sees its keys; admin keys (no company) only admins see.
+    ApiKey: Scope(owner=col(ApiKey.company_id)),
     CreditBlock: Scope(owner=col(CreditBlock.owner_company_id)),
     Purchase: Scope(owner=col(Purchase.buyer_company_id)),
 }

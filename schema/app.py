@@ -22,6 +22,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from models.db import Database, create_engine, create_sessionmaker
 from models.settings import DatabaseSettings
+from schema.auth import authenticate_request
 from schema.context import Context
 from schema.graphiql import STATIC_DIR, render_graphiql
 from schema.root import schema
@@ -35,7 +36,7 @@ class State(TypedDict):
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view with one database session per HTTP request."""
+    """Strawberry's ASGI view: one database session and one authenticated caller per request."""
 
     def __init__(self, *, graphiql_html: str | None) -> None:
         super().__init__(
@@ -52,8 +53,13 @@ class GraphQLView(GraphQL[Context, None]):
         sessionmaker: Sessionmaker = scope["state"]["sessionmaker"]
         async with sessionmaker() as session:
             db = Database(session)
+            request = Request(scope, receive)
             try:
-                response = await self.run(Request(scope, receive), context=Context.for_db(db))
+                caller = await authenticate_request(db, request)
+                if isinstance(caller, Response):
+                    response = caller
+                else:
+                    response = await self.run(request, context=Context.for_db(db, caller))
             except HTTPException as error:  # strawberry's: bad method, content type or body
                 response = PlainTextResponse(error.reason, status_code=error.status_code)
             finally:

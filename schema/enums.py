@@ -7,6 +7,7 @@ from enum import StrEnum
 import strawberry
 
 import models
+from resolvers import viewer
 
 
 def described(enum: type[StrEnum], description: str, values: dict[str, str]) -> None:
@@ -198,5 +199,26 @@ described(
         "RETIRED": "Claimed on a beneficiary's behalf; final.",
         "CANCELLED": "Withdrawn by the registry or the exchange; final.",
         "SPLIT": "Divided into child blocks (see `parentBlock` on them); kept for lineage.",
+    },
+)
+
+Role = viewer.Role
+described(
+    Role,
+    "What a caller may do, decided by the API key it sends.",
+    {
+        "ANONYMOUS": "No key sent: public data only.",
+        "PARTNER": "A partner's key: public data plus its own company's private data.",
+        "ADMIN": "An admin's key: everything, including API key management.",
+    },
+)
+
+ApiKeyRole = models.ApiKeyRole
+described(
+    ApiKeyRole,
+    "What the holder of an API key may do.",
+    {
+        "PARTNER": "Act for one company: public data plus that company's own private data.",
+        "ADMIN": "Act for the service: everything, including API key management.",
     },
 )

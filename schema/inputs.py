@@ -13,6 +13,7 @@ from strawberry.types.unset import UnsetType
 
 from resolvers.errors import InvalidInput
 from schema.enums import (
+    ApiKeyRole,
     CertificationCategory,
     CertificationLevel,
     CreditStatus,
@@ -303,6 +304,23 @@ class PurchaseWhere:
     or_: list[PurchaseWhere] | None = strawberry.field(default=None, name="OR", description=OR)
 
 
+@strawberry.input(description="Conditions on API keys; fields combine with AND.")
+class ApiKeyWhere:
+    name: TextFilter | None = strawberry.field(default=None, description="The holder's name.")
+    prefix: KeyFilter | None = strawberry.field(default=None, description="The public prefix.")
+    role: EnumFilter[ApiKeyRole] | None = strawberry.field(
+        default=None, description="What the key's holder may do."
+    )
+    revoked: bool | None = strawberry.field(
+        default=None, description="Revoked (true) or still working (false)."
+    )
+    first_party: bool | None = strawberry.field(
+        default=None, description="Held by our own frontends (true) or by partners (false)."
+    )
+    and_: list[ApiKeyWhere] | None = strawberry.field(default=None, name="AND", description=AND)
+    or_: list[ApiKeyWhere] | None = strawberry.field(default=None, name="OR", description=OR)
+
+
 def to_spec(value: Any, depth: int = 0) -> Any:
     """An input object as a plain dict (unset fields dropped) for the resolvers' entity maps."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -370,6 +388,7 @@ if TYPE_CHECKING:  # the classes are made at import time; type checkers see plai
     RetirementOrder: TypeAlias = Any
     CreditBlockOrder: TypeAlias = Any
     PurchaseOrder: TypeAlias = Any
+    ApiKeyOrder: TypeAlias = Any
 else:
     CompanyOrder = _order_input(
         "Company",
@@ -417,4 +436,7 @@ else:
             "QUANTITY": "The number of credits bought.",
             "TOTAL_PRICE": "The total amount paid (currencies are not converted).",
         },
+    )
+    ApiKeyOrder = _order_input(
+        "ApiKey", {"CREATED_AT": "When the key was made.", "NAME": "The holder's name."}
     )

@@ -9,11 +9,14 @@ import strawberry
 from strawberry import relay
 
 import models
-from resolvers import carbon_credit, carbon_project, certification, company, product
+from resolvers import api_keys, carbon_credit, carbon_project, certification, company, product
 from resolvers.errors import InvalidInput
 from resolvers.pagination import MAX_PAGE_SIZE
+from resolvers.viewer import Viewer as Caller
 from schema.context import Info
 from schema.inputs import (
+    ApiKeyOrder,
+    ApiKeyWhere,
     CarbonProjectOrder,
     CarbonProjectWhere,
     CertificationOrder,
@@ -31,6 +34,7 @@ from schema.inputs import (
     RetirementOrder,
     RetirementWhere,
 )
+from schema.types.api_key import ApiKey
 from schema.types.carbon_credit import CreditBlock, Issuance, Purchase, Retirement
 from schema.types.carbon_project import CarbonProject
 from schema.types.certification import Certification
@@ -38,6 +42,7 @@ from schema.types.company import Company
 from schema.types.connection import After, Before, Connection, First, Last, OrderBy, Where
 from schema.types.node import resolve_global_ids
 from schema.types.product import Product
+from schema.types.viewer import Viewer
 
 
 @strawberry.type(description="Everything a client can read.")
@@ -319,6 +324,40 @@ class Query:
         return await Connection.read(
             info,
             carbon_credit.list_purchases,
+            where=where,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    @strawberry.field(
+        description="Who is calling: the role and company of the API key sent, if any.",
+        graphql_type=Viewer,
+    )
+    def viewer(self, info: Info) -> Caller:
+        return info.context.viewer
+
+    @strawberry.field(
+        description=(
+            "API keys you may see: your company's (partners) or all (admins); empty for"
+            " anonymous callers. Newest first unless `orderBy` says otherwise."
+        )
+    )
+    async def api_keys(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where[ApiKeyWhere] = None,
+        order_by: OrderBy[ApiKeyOrder] = None,
+    ) -> Connection[ApiKey]:
+        return await Connection.read(
+            info,
+            api_keys.list_api_keys,
             where=where,
             order_by=order_by,
             first=first,

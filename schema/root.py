@@ -1,4 +1,4 @@
-"""The strawberry Schema: Query, the types reachable only through Node, and extensions."""
+"""The strawberry Schema: Query, Mutation, the types reachable only through Node, and extensions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import ShapeErrors
 from schema.execution import for_schema
+from schema.mutations import Mutation
 from schema.queries import Query
 from schema.scalars import SCALARS
 from schema.types.company import EmissionsReport
@@ -25,6 +26,7 @@ class Schema(strawberry.Schema):
 
 schema = Schema(
     query=Query,
+    mutation=Mutation,
     types=[EmissionsReport],
     config=StrawberryConfig(sort_schema=True, scalar_map=SCALARS),
     extensions=[ParserCache, ValidationCache, ShapeErrors],

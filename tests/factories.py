@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import models
 from models.db import Database
+from resolvers.api_keys import NewApiKey, create_api_key
 
 M = TypeVar("M", bound=SQLModel)
 _sequence = itertools.count(1)
@@ -190,3 +191,17 @@ async def make_ledger_event(
         "issuance_id": issuance.id,
     }
     return await _add(db, models.LedgerEvent(**(fields | overrides)))
+
+
+async def make_api_key(
+    db: Database,
+    role: models.ApiKeyRole = models.ApiKeyRole.ADMIN,
+    company: models.Company | None = None,
+    **overrides: Any,
+) -> NewApiKey:
+    """A key made the way admins make them; `.key` is what a caller sends."""
+    fields: dict[str, Any] = {"name": f"Key {_next()}", "first_party": False}
+    slug = company.slug if company else None
+    made = await create_api_key(db, role=role, company_slug=slug, **(fields | overrides))
+    assert isinstance(made, NewApiKey), made
+    return made

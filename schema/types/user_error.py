@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 import strawberry
 
+from schema.enums import described
 
-@strawberry.enum(description="Why a mutation refused its input.")
-class UserErrorCode(Enum):
-    INVALID_INPUT = strawberry.enum_value(
-        "INVALID_INPUT", description="A value is malformed or out of range."
-    )
-    NOT_FOUND = strawberry.enum_value(
-        "NOT_FOUND", description="Something the input refers to does not exist or is not yours."
-    )
-    ALREADY_EXISTS = strawberry.enum_value(
-        "ALREADY_EXISTS", description="A record with the same unique key exists."
-    )
+
+class UserErrorCode(StrEnum):
+    # A StrEnum, like every enum here: the sorted schema (StrawberryConfig.sort_schema) serialises
+    # enum members by value, which a plain Enum member never equals.
+    INVALID_INPUT = "INVALID_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    ALREADY_EXISTS = "ALREADY_EXISTS"
+
+
+described(
+    UserErrorCode,
+    "Why a mutation refused its input.",
+    {
+        "INVALID_INPUT": "A value is malformed or out of range.",
+        "NOT_FOUND": "Something the input refers to does not exist or is not yours.",
+        "ALREADY_EXISTS": "A record with the same unique key exists.",
+    },
+)
 
 
 @strawberry.type(description="One reason a mutation refused its input; nothing was written.")

@@ -162,6 +162,23 @@ def purchase(rows: Rows, **changes: Any) -> Executable:
     return _insert(models.Purchase, values, changes)
 
 
+def api_key(rows: Rows, **changes: Any) -> Executable:
+    values = {
+        "name": "Valid",
+        "role": "partner",
+        "company_id": rows.company,
+        "prefix": "0123456789ab",
+        "secret_hash": "0" * 64,
+        "first_party": False,
+        "created_at": datetime(2024, 1, 1, tzinfo=UTC),
+    }
+    return _insert(models.ApiKey, values, changes)
+
+
+def admin_key(rows: Rows, **changes: Any) -> Executable:
+    return api_key(rows, role="admin", company_id=None, **changes)
+
+
 def ledger_update(rows: Rows) -> Executable:
     event = col(models.LedgerEvent.id) == rows.ledger_event
     return sa.update(models.LedgerEvent).where(event).values(quantity=1)
@@ -188,6 +205,8 @@ VALID_ROWS: list[Statement] = [
     issuance,
     block,
     purchase,
+    api_key,
+    admin_key,
 ]
 
 REFUSALS = [
@@ -310,6 +329,36 @@ REFUSALS = [
         IntegrityError,
         "ck_purchases_total_is_quantity_times_price",
         id="purchase total is not quantity times unit price",
+    ),
+    pytest.param(
+        lambda r: api_key(r, company_id=None),
+        IntegrityError,
+        "ck_api_keys_company_for_partners_only",
+        id="partner key without a company",
+    ),
+    pytest.param(
+        lambda r: api_key(r, role="admin"),
+        IntegrityError,
+        "ck_api_keys_company_for_partners_only",
+        id="admin key bound to a company",
+    ),
+    pytest.param(
+        lambda r: api_key(r, name=""),
+        IntegrityError,
+        "ck_api_keys_name_not_empty",
+        id="api key without a name",
+    ),
+    pytest.param(
+        lambda r: api_key(r, secret_hash="0" * 63),
+        IntegrityError,
+        "ck_api_keys_secret_hash_is_sha256_hex",
+        id="api key hash of the wrong length",
+    ),
+    pytest.param(
+        lambda r: api_key(r, revoked_at=datetime(2023, 12, 31, tzinfo=UTC)),
+        IntegrityError,
+        "ck_api_keys_revoked_after_created",
+        id="api key revoked before it was created",
     ),
     pytest.param(ledger_update, DBAPIError, "append-only", id="ledger event update"),
     pytest.param(ledger_delete, DBAPIError, "append-only", id="ledger event delete"),

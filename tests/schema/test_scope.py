@@ -141,7 +141,7 @@ def owned_by(world: World, company: str) -> set[str]:
 def test_the_private_types_are_the_ones_this_matrix_covers() -> None:
     private = {name for name, node in NODE_TYPES.items() if node.model in PRIVATE}
 
-    assert private == {"CreditBlock", "Purchase"}
+    assert private == {"ApiKey", "CreditBlock", "Purchase"}
 
 
 # Root connections -----------------------------------------------------------------------------
@@ -481,6 +481,7 @@ def test_the_private_connections_are_the_known_ones() -> None:
         ("Company", "purchases"),
         ("Issuance", "creditBlocks"),
         ("Purchase", "creditBlocks"),
+        ("Query", "apiKeys"),
         ("Query", "creditBlocks"),
         ("Query", "purchases"),
     ]
