@@ -6,10 +6,10 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
-from schema.errors import ShapeErrors
+from schema.errors import ParserCache, ShapeErrors
 from schema.queries import Query
 from schema.scalars import SCALARS
 from schema.types.company import EmissionsReport
