@@ -23,15 +23,16 @@ TICKS = "subscription { ticks }"
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Always true.")
+    @strawberry.field
     def ok(self) -> bool:
         return True
 
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="One tick, then open until the client completes it.")
+    @strawberry.subscription
     async def ticks(self) -> AsyncGenerator[int, None]:
+        """One tick, then open until the client completes it."""
         yield 1
         await asyncio.Event().wait()
 
