@@ -189,6 +189,7 @@ async def test_unexpected_resolver_error_is_masked_with_a_request_id(
     assert isinstance(request_id, str)
     assert request_id
     assert request_id in error["message"]
+    assert request_id == response.headers["x-request-id"] == body["extensions"]["requestId"]
     assert error["path"] == ["company"]
     [record] = [r for r in caplog.records if r.name == "pledgegraph.errors"]
     assert request_id in record.getMessage()
