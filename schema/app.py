@@ -1,23 +1,26 @@
-"""The Starlette app: /graphql (POST, GET, GraphiQL), /healthz and GraphiQL's pinned assets."""
+"""The Starlette app: /graphql (HTTP, WebSocket, GraphiQL), /healthz, GraphiQL's assets, CORS."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any, TypedDict
 
 import sqlalchemy as sa
-from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.schema.base import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from models.db import Database, create_engine, create_sessionmaker
@@ -25,50 +28,76 @@ from models.settings import DatabaseSettings
 from schema.auth import authenticate_request
 from schema.context import Context
 from schema.graphiql import STATIC_DIR, render_graphiql
+from schema.http import METHODS, Exchange, HTTPError, execute
+from schema.persisted import PersistedQueries, open_persisted_queries
 from schema.root import schema
 from schema.settings import ApiSettings
+from schema.websocket import TransportWSHandler
 
 Sessionmaker = async_sessionmaker[AsyncSession]
 
 
 class State(TypedDict):
     sessionmaker: Sessionmaker
+    persisted_queries: PersistedQueries
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view: one database session and one authenticated caller per request."""
+    """GraphQL over HTTP (schema.http) with one database session and one authenticated caller
+    per request; strawberry's view for WebSockets (graphql-transport-ws only)."""
 
-    def __init__(self, *, graphiql_html: str | None) -> None:
+    graphql_transport_ws_handler_class = TransportWSHandler
+
+    def __init__(
+        self, *, settings: ApiSettings, graphiql_html: str | None, schema: BaseSchema = schema
+    ) -> None:
         super().__init__(
             schema,
-            graphql_ide="graphiql" if graphiql_html else None,
+            graphql_ide=None,
+            # The legacy graphql-ws protocol is refused (close 4406): it had an auth bypass.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            allowed_origins=settings.cors_origins,
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
+        self._settings = settings
         self._graphiql_html = graphiql_html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        sessionmaker: Sessionmaker = scope["state"]["sessionmaker"]
-        async with sessionmaker() as session:
-            db = Database(session)
-            request = Request(scope, receive)
-            try:
-                caller = await authenticate_request(db, request)
-                if isinstance(caller, Response):
-                    response = caller
-                else:
-                    response = await self.run(request, context=Context.for_db(db, caller))
-            except HTTPException as error:  # strawberry's: bad method, content type or body
-                response = PlainTextResponse(error.reason, status_code=error.status_code)
-            finally:
-                await db.close()
+        exchange = Exchange(Request(scope, receive), self._settings)
+        try:
+            response = await self.respond(exchange)
+        except HTTPError as error:
+            response = exchange.refuse(error)
+        except Exception:  # a bug: logged with the request id, answered without details
+            response = exchange.fail()
         await response(scope, receive, send)
 
-    async def render_graphql_ide(self, request: Request) -> Response:
-        assert self._graphiql_html is not None
-        return HTMLResponse(self._graphiql_html)
+    async def respond(self, exchange: Exchange) -> Response:
+        if self._graphiql_html and exchange.wants_graphiql():
+            return exchange.finish(HTMLResponse(self._graphiql_html))
+        payload = await exchange.read()
+        state = exchange.request.state
+        sessionmaker: Sessionmaker = state.sessionmaker
+        async with sessionmaker() as session:
+            db = Database(session)
+            try:
+                viewer = await authenticate_request(db, exchange.request)
+                results = [
+                    await execute(
+                        self.schema,
+                        operation,
+                        method=exchange.method,
+                        context=replace(Context.for_db(db, viewer), request_id=exchange.request_id),
+                        persisted=state.persisted_queries,
+                    )
+                    for operation in payload.operations
+                ]
+            finally:
+                await db.close()
+        return exchange.respond(payload, results)
 
 
 def create_app(
@@ -76,6 +105,7 @@ def create_app(
     api_settings: ApiSettings | None = None,
     database_settings: DatabaseSettings | None = None,
     sessionmaker: Sessionmaker | None = None,
+    graphql_schema: BaseSchema = schema,
 ) -> Starlette:
     """Build the app; the engine is made in the lifespan unless a sessionmaker is injected."""
     api_settings = api_settings or ApiSettings()
@@ -83,21 +113,40 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[State]:
-        if sessionmaker is not None:
-            yield {"sessionmaker": sessionmaker}
-            return
-        engine = create_engine(database_settings or DatabaseSettings())
-        try:
-            yield {"sessionmaker": create_sessionmaker(engine)}
-        finally:
-            await engine.dispose()
+        async with open_persisted_queries(api_settings) as persisted_queries:
+            if sessionmaker is not None:
+                yield {"sessionmaker": sessionmaker, "persisted_queries": persisted_queries}
+                return
+            engine = create_engine(database_settings or DatabaseSettings())
+            try:
+                yield {
+                    "sessionmaker": create_sessionmaker(engine),
+                    "persisted_queries": persisted_queries,
+                }
+            finally:
+                await engine.dispose()
 
-    view = GraphQLView(graphiql_html=render_graphiql() if api_settings.graphiql else None)
+    view = GraphQLView(
+        settings=api_settings,
+        graphiql_html=render_graphiql() if api_settings.graphiql else None,
+        schema=graphql_schema,
+    )
     return Starlette(
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            # Every method reaches the view, which answers 405 itself, GraphQL-shaped.
+            Route("/graphql", view),
+            WebSocketRoute("/graphql", view),
             Route("/healthz", healthz, methods=["GET"]),
             Mount("/graphiql", StaticFiles(directory=STATIC_DIR), name="graphiql"),
+        ],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=api_settings.cors_origins,
+                allow_methods=METHODS,
+                allow_headers=["Authorization", "Content-Type"],
+                expose_headers=["X-Request-Id"],
+            )
         ],
         lifespan=lifespan,
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.extensions import ParserCache as StrawberryParserCache
 from strawberry.relay.types import GlobalIDValueError
 
 from resolvers.errors import DomainError, ErrorCode
@@ -68,3 +71,20 @@ class ShapeErrors(MaskErrors):
             path=error.path,
             extensions=extensions,
         )
+
+
+class ParserCache(StrawberryParserCache):
+    """Strawberry's ParserCache, minus raising syntax errors from its hook.
+
+    Raised there, a syntax error skips every on_operation hook and reaches the caller without
+    ShapeErrors' code; left to strawberry's own parse step (a second parse, of a failing
+    document only), it is shaped like any other error.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield

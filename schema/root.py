@@ -6,10 +6,10 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
-from schema.errors import ShapeErrors
+from schema.errors import ParserCache, ShapeErrors
 from schema.execution import for_schema
 from schema.mutations import Mutation
 from schema.queries import Query

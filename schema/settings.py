@@ -1,14 +1,41 @@
-"""HTTP and GraphQL settings, read from the environment (API_*)."""
+"""HTTP and GraphQL settings, read from the environment (API_*, and REDIS_URL)."""
 
 from __future__ import annotations
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from strawberry.http.websocket_origin import normalize_allowed_origins
 
 
 class ApiSettings(BaseSettings):
     """How the HTTP app behaves."""
 
-    model_config = SettingsConfigDict(env_prefix="API_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="API_", extra="ignore", populate_by_name=True)
 
     graphiql: bool = True
     log_level: str = "INFO"
+    max_body_bytes: int = Field(default=100_000, ge=1)
+    # Operations in one JSON-array batch; 0 turns batching off.
+    max_batch: int = Field(default=10, ge=0)
+    # Browser origins allowed to call the API (CORS) and to open WebSockets; none by default.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    max_subscriptions_per_connection: int = Field(default=10, ge=1)
+    # First-party keys (our own frontends) may run registered operations only.
+    persisted_only_first_party: bool = False
+    persisted_query_cache_size: int = Field(default=10_000, ge=1)
+    persisted_query_ttl_seconds: int = Field(default=86_400, ge=1)
+    # Unset: automatic persisted queries live in each worker's memory.
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "redis_url")
+    )
+    redis_key_prefix: str = "pledgegraph:"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def split_origins(cls, value: Any) -> tuple[str, ...]:
+        """A comma-separated list, normalised as browsers send the Origin header."""
+        if isinstance(value, str):
+            value = [origin.strip() for origin in value.split(",") if origin.strip()]
+        return tuple(sorted(normalize_allowed_origins(value)))

@@ -16,7 +16,7 @@ from models.db import Database
 from resolvers import api_keys
 from schema.app import create_app
 from tests import factories
-from tests.schema.test_http import serve
+from tests.fixtures.http import serve
 
 VIEWER = {"query": "{ viewer { role company { slug } } }"}
 
@@ -44,11 +44,17 @@ async def post(
     return await client.post("/graphql", json=body, headers=headers)
 
 
+def body(response: httpx.Response) -> dict[str, Any]:
+    """The response body without its request id (a fresh one every time)."""
+    content: dict[str, Any] = response.json()
+    assert content.pop("extensions")["requestId"] == response.headers["x-request-id"]
+    return content
+
+
 def assert_unauthenticated(response: httpx.Response, message: str) -> None:
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer ")
-    assert response.headers["content-type"].startswith("application/json")
-    assert response.json() == {
+    assert body(response) == {
         "errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]
     }
 
@@ -57,7 +63,7 @@ async def test_without_a_key_the_caller_is_anonymous(client: httpx.AsyncClient) 
     response = await post(client, VIEWER)
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": {"role": "ANONYMOUS", "company": None}}}
+    assert body(response) == {"data": {"viewer": {"role": "ANONYMOUS", "company": None}}}
 
 
 async def test_a_partner_key_makes_the_caller_that_partner(
@@ -69,7 +75,7 @@ async def test_a_partner_key_makes_the_caller_that_partner(
     response = await post(client, VIEWER, bearer(made.key))
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": {"role": "PARTNER", "company": {"slug": "acme"}}}}
+    assert body(response) == {"data": {"viewer": {"role": "PARTNER", "company": {"slug": "acme"}}}}
 
 
 @pytest.mark.parametrize(
@@ -127,7 +133,7 @@ async def test_a_key_revoked_over_the_api_stops_working(
     revoked = await post(client, revoke, bearer(admin.key))
     after = await post(client, VIEWER, bearer(target.key))
 
-    assert revoked.json() == {"data": {"apiKeyRevoke": {"userErrors": []}}}
+    assert body(revoked) == {"data": {"apiKeyRevoke": {"userErrors": []}}}
     assert_unauthenticated(after, api_keys.REVOKED)
     assert (await post(client, VIEWER, bearer(admin.key))).status_code == 200
 
@@ -144,7 +150,7 @@ async def test_a_key_made_over_the_api_works_at_once(
     secret = made.json()["data"]["apiKeyCreate"]["secret"]
     response = await post(client, VIEWER, bearer(secret))
 
-    assert response.json() == {"data": {"viewer": {"role": "ADMIN", "company": None}}}
+    assert body(response) == {"data": {"viewer": {"role": "ADMIN", "company": None}}}
 
 
 async def test_graphiql_opens_without_a_key(client: httpx.AsyncClient) -> None:
