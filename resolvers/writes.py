@@ -20,6 +20,8 @@ from models.db import Database
 from .entity_map import public_name
 
 T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
+Row_co = TypeVar("Row_co", covariant=True)
 logger = logging.getLogger("pledgegraph.writes")
 
 MAX_CENTS = 2**63 - 1  # prices are BIGINT cents
@@ -28,7 +30,7 @@ Path = tuple[str, ...]
 
 
 class ProblemCode(StrEnum):
-    """Why a write refused its input; the schema's UserErrorCode has a value of each name."""
+    """Why a write refused its input (the API calls it UserErrorCode)."""
 
     INVALID_INPUT = "INVALID_INPUT"
     BLANK = "BLANK"
@@ -47,10 +49,10 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class Written(Generic[T]):
+class Written(Generic[Row_co]):
     """What a write returns: the row written, or the problems that kept anything from being."""
 
-    row: T | None = None
+    row: Row_co | None = None
     problems: tuple[Problem, ...] = ()
 
 
@@ -265,12 +267,24 @@ def distinct_list(check: Check, *, max_items: int, min_items: int = 0) -> Check:
     return check_list
 
 
+def member(enum: type[E]) -> Check:
+    """A member of the enum; the schema may hand over a member or its value."""
+
+    def check(value: Any) -> E:
+        try:
+            return enum(required(value))
+        except ValueError as error:
+            raise Invalid(f"Not a {enum.__name__} value.") from error
+
+    return check
+
+
 def provenance(value: Any) -> models.Provenance:
     """SOURCED or UNCONFIRMED: GENERATED is reserved for the seed generator's demo data."""
-    value = required(value)
-    if value is models.Provenance.GENERATED:
+    chosen: models.Provenance = member(models.Provenance)(value)
+    if chosen is models.Provenance.GENERATED:
         raise Invalid("GENERATED marks the seed generator's demo data; use SOURCED or UNCONFIRMED.")
-    return value  # type: ignore[no-any-return]
+    return chosen
 
 
 def cents(amount: Decimal) -> int:

@@ -1,4 +1,4 @@
-"""The strawberry Schema: Query, the types reachable only through Node, and extensions."""
+"""The strawberry Schema: Query, Mutation, the types reachable only through Node, and extensions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import ShapeErrors
+from schema.mutations import Mutation
 from schema.queries import Query
 from schema.scalars import SCALARS
 from schema.types.company import EmissionsReport
@@ -24,6 +25,7 @@ class Schema(strawberry.Schema):
 
 schema = Schema(
     query=Query,
+    mutation=Mutation,
     types=[EmissionsReport],
     config=StrawberryConfig(sort_schema=True, scalar_map=SCALARS),
     extensions=[ParserCache, ValidationCache, ShapeErrors],

@@ -10,6 +10,14 @@ from strawberry.types.scalar import ScalarDefinition
 
 BigInt = NewType("BigInt", int)
 
+
+def _parse_big_int(value: object) -> int:
+    # Quantities are exact: a fraction (1.5 would become 1) or a string is refused, not coerced.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("BigInt takes a whole number.")
+    return value
+
+
 # Registered on the schema through StrawberryConfig.scalar_map.
 SCALARS: dict[object, ScalarDefinition] = {
     BigInt: strawberry.scalar(
@@ -19,7 +27,7 @@ SCALARS: dict[object, ScalarDefinition] = {
             " a JSON number, exact up to 2^53."
         ),
         serialize=int,
-        parse_value=int,
+        parse_value=_parse_big_int,
     )
 }
 

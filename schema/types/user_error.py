@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
+from resolvers.writes import ProblemCode
+from schema.enums import described
 
-@strawberry.enum(description="Why a mutation refused its input.")
-class UserErrorCode(Enum):
-    INVALID_INPUT = strawberry.enum_value(
-        "INVALID_INPUT", description="A value is malformed or out of range."
-    )
-    NOT_FOUND = strawberry.enum_value(
-        "NOT_FOUND", description="Something the input refers to does not exist or is not yours."
-    )
-    ALREADY_EXISTS = strawberry.enum_value(
-        "ALREADY_EXISTS", description="A record with the same unique key exists."
-    )
+# The resolvers' codes, under the name the API gives them. A StrEnum serialises in the sorted
+# schema (whose enum types compare values, not Python members), which a plain Enum does not.
+UserErrorCode = ProblemCode
+described(
+    UserErrorCode,
+    "Why a mutation refused its input.",
+    {
+        "INVALID_INPUT": "A value is malformed, out of range or inconsistent with another.",
+        "BLANK": "A required value is missing, null or empty.",
+        "TOO_LONG": "A text is longer than allowed.",
+        "NOT_FOUND": "Something the input refers to does not exist or is not yours.",
+        "ALREADY_EXISTS": "A record with the same unique key exists.",
+    },
+    name="UserErrorCode",
+)
 
 
 @strawberry.type(description="One reason a mutation refused its input; nothing was written.")
