@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import NewType
 
 import strawberry
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types.scalar import ScalarDefinition
 
 BigInt = NewType("BigInt", int)
@@ -14,7 +15,7 @@ BigInt = NewType("BigInt", int)
 def _parse_big_int(value: object) -> int:
     # Quantities are exact: a fraction (1.5 would become 1) or a string is refused, not coerced.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("BigInt takes a whole number.")
+        raise StrawberryInputCoercionError(f"BigInt takes a whole number, not {value!r}.")
     return value
 
 
