@@ -156,8 +156,9 @@ class Entity(Generic[M]):
     async def create(self, db: Database, values: Mapping[str, Any]) -> Written[M]:
         async def work() -> M:
             columns, problems = self.check(values)
-            _refuse(problems or self.rules(columns, values))
+            _refuse(problems)
             row = self.model(**columns)
+            _refuse(self.rules(row.model_dump(), values))
             await db.save(row)
             return row
 
@@ -338,6 +339,11 @@ SIGNATURE_CHECKS: Mapping[str, Check] = {
     "provenance": provenance,
     "source_url": optional(url(500)),
 }
+SIGNATURE_DEFAULTS: Mapping[str, Any] = {
+    "net_zero_target_year": models.PLEDGE_TARGET_YEAR,
+    "provenance": models.Provenance.UNCONFIRMED,
+    "source_url": None,
+}
 SIGNATURE_CONFLICTS = [
     _taken(
         "uq_pledge_signatures_company_id",
@@ -359,6 +365,8 @@ async def record_signature(
         if company is None:
             problems.insert(0, _not_found("company_id", "company"))
         _refuse(problems)
+        # A replacement, not a patch: what is not given takes its default again.
+        columns = SIGNATURE_DEFAULTS | columns
         if columns["net_zero_target_year"] < columns["signed_on"].year:
             _refuse([Problem(at("net_zero_target_year"), "The target year precedes the signing.")])
         signature = await db.first(

@@ -18,13 +18,13 @@ import models
 from models.db import Database
 
 from .entity_map import public_name
+from .product import MAX_CENTS
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
 Row_co = TypeVar("Row_co", covariant=True)
 logger = logging.getLogger("pledgegraph.writes")
 
-MAX_CENTS = 2**63 - 1  # prices are BIGINT cents
 INPUT = ("input",)
 Path = tuple[str, ...]
 
@@ -122,7 +122,7 @@ Check = Callable[[Any], Any]
 
 
 def check_values(
-    values: Mapping[str, Any], checks: Mapping[str, Check], path: Path = INPUT
+    values: Mapping[str, Any], checks: Mapping[str, Check]
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Every given value through its field's check: the clean values and the problems found."""
     clean: dict[str, Any] = {}
@@ -131,7 +131,7 @@ def check_values(
         try:
             clean[name] = checks[name](value)
         except Invalid as invalid:
-            field = (*path, public_name(name), *invalid.at)
+            field = (*INPUT, public_name(name), *invalid.at)
             problems.append(Problem(field, invalid.message, invalid.code))
     return clean, problems
 
@@ -191,7 +191,10 @@ slug = pattern(
 def _is_web_address(value: str) -> bool:
     if not value.isprintable() or " " in value:
         return False
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
     return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
@@ -218,10 +221,10 @@ def one_of(choices: Collection[str], what: str) -> Check:
 
 def whole(low: int, high: int) -> Check:
     def check(value: Any) -> int:
-        value = required(value)
-        if not low <= value <= high:
+        number = int(required(value))
+        if not low <= number <= high:
             raise Invalid(f"Must be between {low} and {high}.")
-        return int(value)
+        return number
 
     return check
 
@@ -230,12 +233,12 @@ def day(earliest: date, what: str) -> Check:
     """A date from `earliest` (described by `what`) up to today (UTC)."""
 
     def check(value: Any) -> date:
-        value = required(value)
-        if value < earliest:
+        chosen: date = required(value)
+        if chosen < earliest:
             raise Invalid(f"Must be on or after {earliest.isoformat()} ({what}).")
-        if value > today():
+        if chosen > today():
             raise Invalid("Must not be in the future.")
-        return value  # type: ignore[no-any-return]
+        return chosen
 
     return check
 

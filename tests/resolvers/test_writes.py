@@ -126,6 +126,14 @@ def test_text_refuses_blank_long_and_nul(value: str | None, code: ProblemCode) -
     assert refused.value.code is code
 
 
+@pytest.mark.parametrize(
+    "address", ["http://[::1", "https://", "mailto:x@example.org", "https://a b.example", "x"]
+)
+def test_url_refuses_what_is_no_web_address(address: str) -> None:
+    with pytest.raises(Invalid):
+        url(500)(address)
+
+
 @pytest.mark.parametrize("code", ["XX", "UK", "U", "USA", "1A"])
 def test_country_accepts_only_assigned_codes(code: str) -> None:
     with pytest.raises(Invalid):
