@@ -339,7 +339,7 @@ SIGNATURE_CHECKS: Mapping[str, Check] = {
     "provenance": provenance,
     "source_url": optional(url(500)),
 }
-SIGNATURE_DEFAULTS: Mapping[str, Any] = {
+SIGNATURE_DEFAULTS: dict[str, Any] = {
     "net_zero_target_year": models.PLEDGE_TARGET_YEAR,
     "provenance": models.Provenance.UNCONFIRMED,
     "source_url": None,
