@@ -311,9 +311,11 @@ class ProductUpdateInput:
 
 
 def _product_values(input: ProductCreateInput | ProductUpdateInput) -> dict[str, Any]:
+    """The given fields, with the price and the certificates as the resolvers take them."""
     values = given(input, ids={"brand_company_id": Company})
-    if values.get("price") is not None:
-        values["price"] = catalogue.Price(input.price.amount, input.price.currency)  # type: ignore[union-attr]
+    price: MoneyInput | None = values.get("price")
+    if price is not None:
+        values["price"] = catalogue.Price(price.amount, price.currency)
     if values.get("certificates") is not None:
         values["certificates"] = [c.plain(i) for i, c in enumerate(values["certificates"])]
     return values
