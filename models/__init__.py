@@ -1,7 +1,7 @@
 """Persistence layer: SQLModel tables, enums, settings and the database handle."""
 
 from .api_key import ApiKey, ApiKeyRole
-from .base import Provenance
+from .base import ISO_COUNTRIES, Provenance
 from .carbon_credit import (
     CreditBlock,
     CreditStatus,
@@ -21,12 +21,30 @@ from .carbon_project import (
     QualityRating,
     Registry,
 )
-from .certification import Certification, CertificationCategory, CertificationLevel, Marketplace
-from .company import PLEDGE_TARGET_YEAR, Company, EmissionsReport, PledgeSignature
-from .product import Product, ProductCategory, ProductCertification
+from .certification import (
+    CLIMATE_PLEDGE_FRIENDLY_LAUNCH,
+    Certification,
+    CertificationCategory,
+    CertificationLevel,
+    Marketplace,
+)
+from .company import (
+    PLEDGE_FOUNDED,
+    PLEDGE_TARGET_YEAR,
+    SECTORS,
+    Company,
+    EmissionsReport,
+    PledgeSignature,
+)
+from .product import MARKETPLACE_CURRENCY, Product, ProductCategory, ProductCertification
 
 __all__ = [
+    "CLIMATE_PLEDGE_FRIENDLY_LAUNCH",
+    "ISO_COUNTRIES",
+    "MARKETPLACE_CURRENCY",
+    "PLEDGE_FOUNDED",
     "PLEDGE_TARGET_YEAR",
+    "SECTORS",
     "ApiKey",
     "ApiKeyRole",
     "CarbonProject",

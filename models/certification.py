@@ -10,6 +10,8 @@ from sqlmodel import Field, SQLModel
 
 from .base import JSONList, Provenance, enum_type, provenance_field, source_url_field
 
+CLIMATE_PLEDGE_FRIENDLY_LAUNCH = date(2020, 9, 23)  # the badge's launch in the US store
+
 
 class CertificationCategory(StrEnum):
     """What a certification attests, grouped as in DOMAIN.md §1.3."""

@@ -10,6 +10,31 @@ from sqlmodel import Field, SQLModel
 from .base import Provenance, iso_country_check, provenance_field, source_url_field
 
 PLEDGE_TARGET_YEAR = 2040
+PLEDGE_FOUNDED = date(2019, 9, 19)  # Amazon and Global Optimism announced The Climate Pledge
+
+# A deliberately small vocabulary so that grouping companies by sector says something.
+SECTORS = (
+    "Technology",
+    "Consumer goods",
+    "Retail",
+    "Transport & logistics",
+    "Aviation & aerospace",
+    "Automotive & mobility",
+    "Energy",
+    "Real estate & construction",
+    "Professional services",
+    "Food & beverage",
+    "Telecommunications",
+    "Financial services",
+    "Media & entertainment",
+    "Industrial",
+    "Apparel & footwear",
+    "Forest products",
+    "Agriculture",
+    "Sports",
+    "Travel & hospitality",
+    "Healthcare",
+)
 
 
 class Company(SQLModel, table=True):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -109,9 +111,38 @@ class Database:
         async with self._lock:
             return (await self.session.exec(statement.limit(1))).first()
 
-    async def commit(self) -> None:
-        """Make this operation's writes durable; one commit per mutation keeps it all or nothing."""
+    async def execute(self, statement: Any) -> None:
+        """A statement that returns no rows (a bulk DELETE or UPDATE)."""
         async with self._lock:
+            await SAAsyncSession.execute(self.session, statement)
+
+    async def save(self, *rows: SQLModel) -> None:
+        """Write new `rows` and every pending change now (ids are assigned), uncommitted."""
+        async with self._lock:
+            self.session.add_all(rows)
+            await self.session.flush()
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[None]:
+        """One all-or-nothing write: committed when the block ends, undone if it raises.
+
+        The block runs in a SAVEPOINT, so a refused write (a constraint violation, which on
+        PostgreSQL aborts the transaction) undoes only its own statements and leaves the
+        session usable for the rest of the request; a completed block commits at once, so each
+        mutation of an operation is durable on its own. Mutations run one at a time (GraphQL
+        executes mutation fields serially), so no sibling statement interleaves with the block.
+        """
+        async with self._lock:
+            savepoint = await self.session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            async with self._lock:
+                # Also after a failed flush, which leaves the savepoint inactive but pending.
+                await savepoint.rollback()
+            raise
+        async with self._lock:
+            await savepoint.commit()
             await self.session.commit()
 
     async def close(self) -> None:

@@ -29,6 +29,21 @@ class ProductCategory(StrEnum):
     SPORTS = "sports"
 
 
+# Each store lists prices in its own currency (ISO 4217).
+MARKETPLACE_CURRENCY = {
+    Marketplace.US: "USD",
+    Marketplace.UK: "GBP",
+    Marketplace.DE: "EUR",
+    Marketplace.FR: "EUR",
+    Marketplace.IT: "EUR",
+    Marketplace.ES: "EUR",
+    Marketplace.JP: "JPY",
+    Marketplace.AU: "AUD",
+    Marketplace.MX: "MXN",
+    Marketplace.BR: "BRL",
+}
+
+
 class Product(SQLModel, table=True):
     """A product listing (one ASIN in one marketplace)."""
 

@@ -106,8 +106,8 @@ async def create_api_key(
         first_party=first_party,
         created_at=datetime.now(UTC),
     )
-    db.session.add(api_key)
-    await db.commit()
+    async with db.atomic():
+        await db.save(api_key)
     return NewApiKey(api_key=api_key, key=key)
 
 
@@ -116,8 +116,8 @@ async def revoke_api_key(db: Database, api_key: ApiKey) -> ApiKey:
     revocation is harmless and keeps the first revocation's time."""
     if api_key.revoked_at is None:
         api_key.revoked_at = datetime.now(UTC)
-        db.session.add(api_key)
-        await db.commit()
+        async with db.atomic():
+            await db.save(api_key)
     return api_key
 
 

@@ -77,7 +77,7 @@ _COMPARE: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
 def public_name(name: str) -> str:
     """A filter's name as the API spells it: `claim_year` -> `claimYear`."""
     first, *rest = name.split("_")
-    return first + "".join(part.title() for part in rest)
+    return first + "".join(part.capitalize() for part in rest)
 
 
 def checked_list(name: str, values: Sequence[Any]) -> list[Any]:

@@ -10,9 +10,11 @@ import models
 from resolvers import viewer
 
 
-def described(enum: type[StrEnum], description: str, values: dict[str, str]) -> None:
+def described(
+    enum: type[StrEnum], description: str, values: dict[str, str], name: str | None = None
+) -> None:
     """Expose a model enum in GraphQL; every value must be described (KeyError otherwise)."""
-    strawberry.enum(enum, description=description)
+    strawberry.enum(enum, name=name, description=description)
     for value in enum.__strawberry_definition__.values:  # type: ignore[attr-defined]
         value.description = values[value.name]
 

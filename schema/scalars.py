@@ -6,9 +6,18 @@ from decimal import Decimal
 from typing import NewType
 
 import strawberry
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types.scalar import ScalarDefinition
 
 BigInt = NewType("BigInt", int)
+
+
+def _parse_big_int(value: object) -> int:
+    # Quantities are exact: a fraction (1.5 would become 1) or a string is refused, not coerced.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise StrawberryInputCoercionError(f"BigInt takes a whole number, not {value!r}.")
+    return value
+
 
 # Registered on the schema through StrawberryConfig.scalar_map.
 SCALARS: dict[object, ScalarDefinition] = {
@@ -19,7 +28,7 @@ SCALARS: dict[object, ScalarDefinition] = {
             " a JSON number, exact up to 2^53."
         ),
         serialize=int,
-        parse_value=int,
+        parse_value=_parse_big_int,
     )
 }
 

@@ -9,15 +9,21 @@ from datetime import date, timedelta
 from itertools import accumulate, pairwise
 from typing import Any
 
+from models import (
+    CLIMATE_PLEDGE_FRIENDLY_LAUNCH,
+    MARKETPLACE_CURRENCY,
+    SECTORS,
+    Marketplace,
+    ProductCategory,
+    Provenance,
+)
 from models import CertificationCategory as Cat
-from models import Marketplace, ProductCategory, Provenance
 from seeds.facts import FACTS
-from seeds.facts.companies import SECTORS
 from seeds.scale import Scale
 
 Row = dict[str, Any]
 REPORT_YEARS = range(2019, 2026)
-CPF_LAUNCH = date(2020, 9, 23)
+CPF_LAUNCH = CLIMATE_PLEDGE_FRIENDLY_LAUNCH
 SEED_TODAY = date(2026, 11, 1)  # fixed, so that every run produces the same rows
 
 # The pledge's published growth (DOMAIN.md §2.2): (date, cumulative signatories).
@@ -96,18 +102,6 @@ MARKETPLACE_WEIGHTS = {
     Marketplace.AU: 2,
     Marketplace.MX: 1.5,
     Marketplace.BR: 1.5,
-}
-CURRENCY = {
-    Marketplace.US: "USD",
-    Marketplace.UK: "GBP",
-    Marketplace.DE: "EUR",
-    Marketplace.FR: "EUR",
-    Marketplace.IT: "EUR",
-    Marketplace.ES: "EUR",
-    Marketplace.JP: "JPY",
-    Marketplace.AU: "AUD",
-    Marketplace.MX: "MXN",
-    Marketplace.BR: "BRL",
 }
 
 # Per department: what its products are and which kinds of certification they carry.
@@ -380,7 +374,7 @@ class Catalogue:
                 "category": department,
                 "marketplace": marketplace,
                 "price_cents": rng.randint(low, high),
-                "price_currency": CURRENCY[marketplace],
+                "price_currency": MARKETPLACE_CURRENCY[marketplace],
                 "provenance": Provenance.GENERATED,
             }
             pool = pools[department, marketplace]

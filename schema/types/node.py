@@ -72,6 +72,17 @@ async def resolve_global_ids(info: Info, global_ids: Sequence[str]) -> list[Any]
     return [found[key] for key in wanted]
 
 
+def row_id(global_id: str, node_type: type[ModelNode], *, field: str) -> int:
+    """The row id in a global id given in an input; INVALID_ID unless it names a `node_type`."""
+    try:
+        named, row = _parse(global_id)
+    except InvalidId as error:
+        raise InvalidId(error.message, field=field) from error
+    if named is not node_type:
+        raise InvalidId(f"The ID does not name a {node_type.__name__}.", field=field)
+    return row
+
+
 def _parse(global_id: str) -> tuple[type[ModelNode], int]:
     try:
         parsed = relay.GlobalID.from_id(global_id)

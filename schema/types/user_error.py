@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import strawberry
 
+from resolvers.writes import ProblemCode
 from schema.enums import described
 
-
-class UserErrorCode(StrEnum):
-    # A StrEnum, like every enum here: the sorted schema (StrawberryConfig.sort_schema) serialises
-    # enum members by value, which a plain Enum member never equals.
-    INVALID_INPUT = "INVALID_INPUT"
-    NOT_FOUND = "NOT_FOUND"
-    ALREADY_EXISTS = "ALREADY_EXISTS"
-
-
+# The resolvers' codes, under the name the API gives them. A StrEnum serialises in the sorted
+# schema (whose enum types compare values, not Python members), which a plain Enum does not.
+UserErrorCode = ProblemCode
 described(
     UserErrorCode,
     "Why a mutation refused its input.",
     {
-        "INVALID_INPUT": "A value is malformed or out of range.",
+        "INVALID_INPUT": "A value is malformed, out of range or inconsistent with another.",
+        "BLANK": "A required value is missing, null or empty.",
+        "TOO_LONG": "A text is longer than allowed.",
         "NOT_FOUND": "Something the input refers to does not exist or is not yours.",
         "ALREADY_EXISTS": "A record with the same unique key exists.",
     },
+    name="UserErrorCode",
 )
 
 

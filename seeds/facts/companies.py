@@ -12,7 +12,7 @@ SOURCED: Final = "sourced"
 UNCONFIRMED: Final = "unconfirmed"
 PLEDGE_TARGET_YEAR: Final = 2040
 
-# A deliberately small vocabulary so that grouping companies by sector says something.
+# The sectors named below; models.SECTORS is the vocabulary they belong to.
 TECHNOLOGY: Final = "Technology"
 CONSUMER_GOODS: Final = "Consumer goods"
 RETAIL: Final = "Retail"
@@ -34,28 +34,6 @@ SPORTS: Final = "Sports"
 TRAVEL_HOSPITALITY: Final = "Travel & hospitality"
 HEALTHCARE: Final = "Healthcare"
 
-SECTORS: Final = (
-    TECHNOLOGY,
-    CONSUMER_GOODS,
-    RETAIL,
-    TRANSPORT_LOGISTICS,
-    AVIATION_AEROSPACE,
-    AUTOMOTIVE_MOBILITY,
-    ENERGY,
-    REAL_ESTATE_CONSTRUCTION,
-    PROFESSIONAL_SERVICES,
-    FOOD_BEVERAGE,
-    TELECOMMUNICATIONS,
-    FINANCIAL_SERVICES,
-    MEDIA_ENTERTAINMENT,
-    INDUSTRIAL,
-    APPAREL_FOOTWEAR,
-    FOREST_PRODUCTS,
-    AGRICULTURE,
-    SPORTS,
-    TRAVEL_HOSPITALITY,
-    HEALTHCARE,
-)
 
 CARBONPLAN_OFFSETS_DB: Final = "https://github.com/carbonplan/offsets-db-data"
 EXCHANGE_LAUNCH_SOURCE: Final = (
