@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -15,6 +16,14 @@ logger = logging.getLogger("pledgegraph.errors")
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+# Limits checked before execution (schema/limits.py; README "Limits and query cost").
+MAX_TOKENS_EXCEEDED = "MAX_TOKENS_EXCEEDED"
+MAX_DEPTH_EXCEEDED = "MAX_DEPTH_EXCEEDED"
+MAX_ALIASES_EXCEEDED = "MAX_ALIASES_EXCEEDED"
+MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
+RATE_LIMITED = "RATE_LIMITED"
+# graphql-core's parser, when a document exceeds the `max_tokens` limit strawberry passes it.
+_TOO_MANY_TOKENS = re.compile(r"^Syntax Error: Document contains more than \d+ tokens\.")
 
 
 def error_code(error: GraphQLError) -> str:
@@ -29,9 +38,17 @@ def error_code(error: GraphQLError) -> str:
         return ErrorCode.BAD_USER_INPUT.value
     if original is not None:
         return INTERNAL_ERROR
-    if error.message.startswith("Syntax Error"):
-        return PARSE_FAILED
-    return VALIDATION_FAILED
+    return _request_error_code(error)
+
+
+def _request_error_code(error: GraphQLError) -> str:
+    """The code of an error found before execution: parsing, validation or a limit."""
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str):  # the limits set their own
+        return code
+    if _TOO_MANY_TOKENS.match(error.message):
+        return MAX_TOKENS_EXCEEDED
+    return PARSE_FAILED if error.message.startswith("Syntax Error") else VALIDATION_FAILED
 
 
 class ShapeErrors(MaskErrors):
