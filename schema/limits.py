@@ -115,12 +115,12 @@ def limit_rules(max_depth: int, max_aliases: int) -> tuple[type[ASTValidationRul
                     )
                 )
 
-    return Limits, _IntrospectionDepth
+    return (Limits,)
 
 
 class _IntrospectionDepth(MaxIntrospectionDepthRule):
-    """graphql-core's recommended guard against deeply nested introspection (`fields { type {
-    fields ... } }`), which the depth limit skips; not among the rules strawberry runs."""
+    """graphql-core's guard against deeply nested introspection (`fields { type { fields ...`),
+    which the depth limit skips, with our code on its error."""
 
     def report_error(self, error: GraphQLError) -> None:
         super().report_error(
@@ -174,7 +174,10 @@ class Limiter(SchemaExtension):
         # What strawberry's MaxTokensLimiter does, with this app's limit.
         execution.parse_options["max_tokens"] = settings.max_tokens
         execution.validation_rules = (
-            *execution.validation_rules,
+            *(
+                _IntrospectionDepth if rule is MaxIntrospectionDepthRule else rule
+                for rule in execution.validation_rules
+            ),
             *limit_rules(settings.max_depth, settings.max_aliases),
         )
         yield
@@ -203,7 +206,7 @@ class Limiter(SchemaExtension):
                 execution.result = _refused(
                     f"The cost budget of this caller is spent: the operation costs {requested}"
                     f" points and {self._charge.remaining} are left. The budget refills by"
-                    f" {settings.budget_leak_per_second} points per second; retry in"
+                    f" {self._bucket()['leakPerSecond']} points per second; retry in"
                     f" {retry_after} s.",
                     {"code": RATE_LIMITED, "retryAfter": retry_after, "requested": requested},
                 )
@@ -226,16 +229,25 @@ class Limiter(SchemaExtension):
             return {}  # nothing parsed, nothing to cost
         # Refused before the budget was charged: report what is left, without charging.
         await self._charge_budget(0)
-        settings = self._settings
         return {
             "cost": {
                 "requested": self._requested,
                 "actual": self._actual,
-                "maximum": settings.max_cost,
+                "maximum": self._settings.max_cost,
                 "remaining": self._charge.remaining if self._charge else None,
-                "capacity": settings.budget_capacity,
-                "leakPerSecond": settings.budget_leak_per_second,
+                **self._bucket(),
             }
+        }
+
+    def _bucket(self) -> dict[str, int]:
+        """The budget's size and refill rate (the settings', when none is charged)."""
+        budget = self._context.budget if self._context else None
+        if budget is not None:
+            return {"capacity": budget.capacity, "leakPerSecond": budget.leak_per_second}
+        settings = self._settings
+        return {
+            "capacity": settings.budget_capacity,
+            "leakPerSecond": settings.budget_leak_per_second,
         }
 
 
