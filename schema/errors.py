@@ -24,6 +24,9 @@ MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
 RATE_LIMITED = "RATE_LIMITED"
 # graphql-core's parser, when a document exceeds the `max_tokens` limit strawberry passes it.
 _TOO_MANY_TOKENS = re.compile(r"^Syntax Error: Document contains more than \d+ tokens\.")
+# graphql-core's own guards against nesting its recursion cannot walk (200 levels), in the
+# parser and, through fragments, in validation: far over our depth limit.
+_NESTED_TOO_DEEPLY = ("Syntax Error: Document is nested too deeply.", "Validation aborted.")
 
 
 def error_code(error: GraphQLError) -> str:
@@ -48,6 +51,8 @@ def _request_error_code(error: GraphQLError) -> str:
         return code
     if _TOO_MANY_TOKENS.match(error.message):
         return MAX_TOKENS_EXCEEDED
+    if error.message.startswith(_NESTED_TOO_DEEPLY):
+        return MAX_DEPTH_EXCEEDED
     return PARSE_FAILED if error.message.startswith("Syntax Error") else VALIDATION_FAILED
 
 

@@ -19,7 +19,7 @@ from graphql import (
     ValidationRule,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql.validation import ASTValidationRule, MaxIntrospectionDepthRule
+from graphql.validation import MaxIntrospectionDepthRule
 from strawberry.extensions import SchemaExtension
 
 from schema.budget import Charge
@@ -52,12 +52,12 @@ class _Shape:
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
                 aliases += selection.alias is not None
-                if selection.name.value.startswith("__"):
-                    # Introspection: MaxIntrospectionDepthRule bounds it, not the depth limit.
-                    continue
                 if selection.selection_set is not None:
                     inner_depth, inner_aliases = self.measure(selection.selection_set)
-                    depth, aliases = max(depth, 1 + inner_depth), aliases + inner_aliases
+                    aliases += inner_aliases
+                    # Introspection's depth is bounded by MaxIntrospectionDepthRule instead.
+                    if not selection.name.value.startswith("__"):
+                        depth = max(depth, 1 + inner_depth)
             elif isinstance(selection, InlineFragmentNode):
                 inner_depth, inner_aliases = self.measure(selection.selection_set)
                 depth, aliases = max(depth, inner_depth), aliases + inner_aliases
@@ -75,8 +75,8 @@ class _Shape:
 
 
 @cache
-def limit_rules(max_depth: int, max_aliases: int) -> tuple[type[ASTValidationRule], ...]:
-    """Validation rules for these limits; the same classes for the same limits, so strawberry's
+def limits_rule(max_depth: int, max_aliases: int) -> type[ValidationRule]:
+    """The validation rule for these limits; the same class for the same limits, so strawberry's
     ValidationCache (keyed by the rules) keeps working."""
 
     class Limits(ValidationRule):
@@ -115,7 +115,7 @@ def limit_rules(max_depth: int, max_aliases: int) -> tuple[type[ASTValidationRul
                     )
                 )
 
-    return (Limits,)
+    return Limits
 
 
 class _IntrospectionDepth(MaxIntrospectionDepthRule):
@@ -178,7 +178,7 @@ class Limiter(SchemaExtension):
                 _IntrospectionDepth if rule is MaxIntrospectionDepthRule else rule
                 for rule in execution.validation_rules
             ),
-            *limit_rules(settings.max_depth, settings.max_aliases),
+            limits_rule(settings.max_depth, settings.max_aliases),
         )
         yield
 

@@ -68,6 +68,33 @@ async def test_depth_counts_through_fragments(gql: GraphQLClient) -> None:
     assert error["extensions"] == {"code": "MAX_DEPTH_EXCEEDED", "depth": 5, "maximum": 4}
 
 
+def far_too_deep_inline() -> str:
+    return "{ companies(first: 1) { nodes { " + "... { " * 300 + "name" + " }" * 302 + " }"
+
+
+def far_too_deep_fragments() -> str:
+    chain = [f"fragment F{i} on Company {{ ...F{i + 1} }}" for i in range(300)]
+    return "{ companies(first: 1) { nodes { ...F0 } } } fragment F300 on Company { name } " + (
+        " ".join(chain)
+    )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [far_too_deep_inline(), far_too_deep_fragments()],
+    ids=["nested in the document", "nested through fragments"],
+)
+async def test_nesting_beyond_what_graphql_core_walks_gets_the_depth_code(
+    gql: GraphQLClient, document: str
+) -> None:
+    result = await gql.execute(document)
+
+    assert result.errors is not None
+    assert [error.formatted["extensions"] for error in result.errors] == [
+        {"code": "MAX_DEPTH_EXCEEDED"}
+    ]
+
+
 async def test_deep_introspection_is_refused_with_the_depth_code(gql: GraphQLClient) -> None:
     document = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }"
 
@@ -110,6 +137,14 @@ async def test_aliases_in_a_fragment_count_at_every_spread(gql: GraphQLClient) -
     error = await refusal(gql, document)
 
     assert error["extensions"] == {"code": "MAX_ALIASES_EXCEEDED", "aliases": 33, "maximum": 30}
+
+
+async def test_aliases_in_introspection_count_too(gql: GraphQLClient) -> None:
+    many_lists = " ".join(f"t{i}: types {{ name }}" for i in range(31))
+
+    error = await refusal(gql, f"{{ __schema {{ {many_lists} }} }}")
+
+    assert error["extensions"] == {"code": "MAX_ALIASES_EXCEEDED", "aliases": 31, "maximum": 30}
 
 
 async def test_repeated_spreads_are_counted_without_expanding_them(gql: GraphQLClient) -> None:
