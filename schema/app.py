@@ -26,6 +26,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from models.db import Database, create_engine, create_sessionmaker
 from models.settings import DatabaseSettings
 from schema.auth import authenticate_request
+from schema.budget import Budget, budget_for
 from schema.context import Context
 from schema.graphiql import STATIC_DIR, render_graphiql
 from schema.http import METHODS, Exchange, HTTPError, execute
@@ -40,6 +41,7 @@ Sessionmaker = async_sessionmaker[AsyncSession]
 class State(TypedDict):
     sessionmaker: Sessionmaker
     persisted_queries: PersistedQueries
+    budget: Budget
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -85,12 +87,22 @@ class GraphQLView(GraphQL[Context, None]):
             db = Database(session)
             try:
                 viewer = await authenticate_request(db, exchange.request)
+                client = exchange.request.client
                 results = [
                     await execute(
                         self.schema,
                         operation,
                         method=exchange.method,
-                        context=replace(Context.for_db(db, viewer), request_id=exchange.request_id),
+                        context=replace(
+                            Context.for_db(
+                                db,
+                                viewer,
+                                client_address=client.host if client else None,
+                                settings=self._settings,
+                                budget=state.budget,
+                            ),
+                            request_id=exchange.request_id,
+                        ),
                         persisted=state.persisted_queries,
                     )
                     for operation in payload.operations
@@ -106,25 +118,35 @@ def create_app(
     database_settings: DatabaseSettings | None = None,
     sessionmaker: Sessionmaker | None = None,
     graphql_schema: BaseSchema = schema,
+    budget: Budget | None = None,
 ) -> Starlette:
-    """Build the app; the engine is made in the lifespan unless a sessionmaker is injected."""
+    """Build the app; the engine and the budget store are made in the lifespan unless a
+    sessionmaker or a budget is injected."""
     api_settings = api_settings or ApiSettings()
     logging.basicConfig(level=api_settings.log_level)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[State]:
-        async with open_persisted_queries(api_settings) as persisted_queries:
-            if sessionmaker is not None:
-                yield {"sessionmaker": sessionmaker, "persisted_queries": persisted_queries}
-                return
-            engine = create_engine(database_settings or DatabaseSettings())
-            try:
-                yield {
-                    "sessionmaker": create_sessionmaker(engine),
-                    "persisted_queries": persisted_queries,
-                }
-            finally:
-                await engine.dispose()
+        store = budget or budget_for(api_settings)
+        try:
+            async with open_persisted_queries(api_settings) as persisted_queries:
+                if sessionmaker is not None:
+                    yield State(
+                        sessionmaker=sessionmaker, persisted_queries=persisted_queries, budget=store
+                    )
+                    return
+                engine = create_engine(database_settings or DatabaseSettings())
+                try:
+                    yield State(
+                        sessionmaker=create_sessionmaker(engine),
+                        persisted_queries=persisted_queries,
+                        budget=store,
+                    )
+                finally:
+                    await engine.dispose()
+        finally:
+            if budget is None:
+                await store.close()
 
     view = GraphQLView(
         settings=api_settings,

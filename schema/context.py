@@ -10,20 +10,41 @@ import strawberry
 from models.db import Database
 from resolvers.loaders import Loaders
 from resolvers.viewer import ANONYMOUS, Viewer
+from schema.budget import Budget
+from schema.settings import DEFAULT_SETTINGS, ApiSettings
 
 
 @dataclass
 class Context:
-    """The caller, one database handle, fresh dataloaders and a request id, for one operation."""
+    """The caller, one database handle, fresh dataloaders and a request id, for one operation;
+    the app's settings and the callers' cost budget (none: operations are costed, not charged)."""
 
     db: Database
     loaders: Loaders
     viewer: Viewer = ANONYMOUS
     request_id: str = field(default_factory=lambda: uuid4().hex)
+    client_address: str | None = None  # whose budget an anonymous caller spends
+    settings: ApiSettings = DEFAULT_SETTINGS
+    budget: Budget | None = None
 
     @classmethod
-    def for_db(cls, db: Database, viewer: Viewer = ANONYMOUS) -> Context:
-        return cls(db=db, loaders=Loaders.for_db(db, viewer=viewer), viewer=viewer)
+    def for_db(
+        cls,
+        db: Database,
+        viewer: Viewer = ANONYMOUS,
+        *,
+        client_address: str | None = None,
+        settings: ApiSettings = DEFAULT_SETTINGS,
+        budget: Budget | None = None,
+    ) -> Context:
+        return cls(
+            db=db,
+            loaders=Loaders.for_db(db, viewer=viewer),
+            viewer=viewer,
+            client_address=client_address,
+            settings=settings,
+            budget=budget,
+        )
 
 
 Info = strawberry.Info[Context, None]

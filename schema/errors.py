@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 
 from graphql.error import GraphQLError
@@ -18,6 +19,17 @@ logger = logging.getLogger("pledgegraph.errors")
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+# Limits checked before execution (schema/limits.py; README "Limits and query cost").
+MAX_TOKENS_EXCEEDED = "MAX_TOKENS_EXCEEDED"
+MAX_DEPTH_EXCEEDED = "MAX_DEPTH_EXCEEDED"
+MAX_ALIASES_EXCEEDED = "MAX_ALIASES_EXCEEDED"
+MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
+RATE_LIMITED = "RATE_LIMITED"
+# graphql-core's parser, when a document exceeds the `max_tokens` limit strawberry passes it.
+_TOO_MANY_TOKENS = re.compile(r"^Syntax Error: Document contains more than \d+ tokens\.")
+# graphql-core's own guards against nesting its recursion cannot walk (200 levels), in the
+# parser and, through fragments, in validation: far over our depth limit.
+_NESTED_TOO_DEEPLY = ("Syntax Error: Document is nested too deeply.", "Validation aborted.")
 
 
 def error_code(error: GraphQLError) -> str:
@@ -32,9 +44,19 @@ def error_code(error: GraphQLError) -> str:
         return ErrorCode.BAD_USER_INPUT.value
     if original is not None:
         return INTERNAL_ERROR
-    if error.message.startswith("Syntax Error"):
-        return PARSE_FAILED
-    return VALIDATION_FAILED
+    return _request_error_code(error)
+
+
+def _request_error_code(error: GraphQLError) -> str:
+    """The code of an error found before execution: parsing, validation or a limit."""
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str):  # the limits set their own
+        return code
+    if _TOO_MANY_TOKENS.match(error.message):
+        return MAX_TOKENS_EXCEEDED
+    if error.message.startswith(_NESTED_TOO_DEEPLY):
+        return MAX_DEPTH_EXCEEDED
+    return PARSE_FAILED if error.message.startswith("Syntax Error") else VALIDATION_FAILED
 
 
 class ShapeErrors(MaskErrors):

@@ -23,6 +23,7 @@ from strawberry.types.graphql import OperationType
 from resolvers.errors import ErrorCode
 from schema.context import Context
 from schema.errors import INTERNAL_ERROR
+from schema.limits import retry_after
 from schema.persisted import BAD_REQUEST, NOT_ALLOWED, NOT_FOUND, PersistedQueries
 from schema.settings import ApiSettings
 
@@ -370,6 +371,10 @@ class Exchange:
         if codes:
             logger.info("request %s answered with errors %s", self.request_id, codes)
         headers = {}
+        if not payload.batched and (seconds := retry_after(bodies[0])) is not None:
+            # The caller's budget is spent: 429 whatever the media type, so clients back off.
+            status = 429
+            headers["Retry-After"] = str(seconds)
         if NOT_FOUND in codes:
             # A cached miss would hide the query once the client has registered it.
             headers["Cache-Control"] = "private, no-cache, must-revalidate"

@@ -9,8 +9,10 @@ from graphql import GraphQLError
 from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
+from schema.cost import describe_costs
 from schema.errors import ParserCache, ShapeErrors
 from schema.execution import for_schema
+from schema.limits import Limiter
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.scalars import SCALARS
@@ -18,7 +20,12 @@ from schema.types.company import EmissionsReport
 
 
 class Schema(strawberry.Schema):
-    """Strawberry's schema, minus its logging of every error: ShapeErrors logs the unexpected."""
+    """Strawberry's schema, minus its logging of every error (ShapeErrors logs the unexpected),
+    plus each field's cost in its description."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        describe_costs(self._schema)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         return None
@@ -29,7 +36,8 @@ schema = Schema(
     mutation=Mutation,
     types=[EmissionsReport],
     config=StrawberryConfig(sort_schema=True, scalar_map=SCALARS),
-    extensions=[ParserCache, ValidationCache, ShapeErrors],
+    # Limiter first: it sets the token limit before ParserCache parses.
+    extensions=[Limiter, ParserCache, ValidationCache, ShapeErrors],
 )
 # Plain leaf fields take a shorter path through the executor (see schema.execution).
 schema.execution_context_class = for_schema(schema._schema)

@@ -1,3 +1,8 @@
 """Fixture modules, listed once so no conftest grows out of hand."""
 
-pytest_plugins = ["tests.fixtures.database", "tests.fixtures.graphql", "tests.fixtures.http"]
+pytest_plugins = [
+    "tests.fixtures.database",
+    "tests.fixtures.graphql",
+    "tests.fixtures.http",
+    "tests.fixtures.redis",
+]

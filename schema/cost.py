@@ -1,0 +1,311 @@
+"""Query cost: one set of rules for the cost requested before execution, the cost actually
+spent (from the data returned) and the cost note in every field's description."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import Enum, auto
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionNode,
+    SelectionSetNode,
+    ValueNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    is_list_type,
+    value_from_ast_untyped,
+)
+from graphql.utilities import get_operation_ast
+
+from resolvers.pagination import MAX_PAGE_SIZE
+
+# A list of objects that is not a paged connection is assumed to hold this many items.
+LIST_SIZE = 10
+
+_CONNECTION_FIELDS = frozenset({"edges", "nodes", "pageInfo"})
+
+
+class Kind(Enum):
+    """How a field is costed; every field of the schema falls under exactly one kind.
+
+    A field costs `items × (own + the fields selected under it)`, where `items` is 1 except for
+    the lists below, and `own` is 1 for what must be fetched (objects, counts) and 0 for what
+    is built with its parent (scalars, edges, pageInfo).
+    """
+
+    FREE = auto()  # scalars and enums
+    COUNT = auto()  # a connection's totalCount
+    OBJECT = auto()
+    CONNECTION = auto()  # its selection is costed with its page size
+    PAGE_NODES = auto()  # a connection's `nodes`: one item per page entry
+    PAGE_EDGES = auto()  # a connection's `edges`: the edge is free, its `node` is an object
+    PAGE_INFO = auto()
+    LIST = auto()  # a list of objects without paging: LIST_SIZE items assumed
+    LIST_BY_IDS = auto()  # a list with an `ids` argument: one item per id
+
+    @property
+    def own(self) -> int:
+        return 0 if self in {Kind.FREE, Kind.PAGE_EDGES, Kind.PAGE_INFO} else 1
+
+    @property
+    def note(self) -> str:
+        return f"Cost: {_NOTES[self]}"
+
+
+_NOTES = {
+    Kind.FREE: "0.",
+    Kind.COUNT: "1 (one count).",
+    Kind.OBJECT: "1, plus the fields selected on it.",
+    Kind.CONNECTION: (
+        f"1, plus the page size (`first` or `last`, at most {MAX_PAGE_SIZE}; {MAX_PAGE_SIZE} if"
+        " neither is given) times the cost of the fields selected on each item,"
+        " plus 1 for `totalCount`."
+    ),
+    Kind.PAGE_NODES: "the page size times (1 + the fields selected on each item).",
+    Kind.PAGE_EDGES: "the page size times the fields selected on each edge (its `node` counts 1).",
+    Kind.PAGE_INFO: "0 (built with the page), plus the fields selected on it.",
+    Kind.LIST: f"{LIST_SIZE} (an assumed number of items) times (1 + the fields selected on each).",
+    Kind.LIST_BY_IDS: "the number of `ids` times (1 + the fields selected on each item).",
+}
+
+_PAGE_PARTS = {
+    "totalCount": Kind.COUNT,
+    "nodes": Kind.PAGE_NODES,
+    "edges": Kind.PAGE_EDGES,
+    "pageInfo": Kind.PAGE_INFO,
+}
+
+
+def is_connection(type_: GraphQLNamedType) -> bool:
+    return isinstance(type_, GraphQLObjectType) and type_.fields.keys() >= _CONNECTION_FIELDS
+
+
+def kind_of(parent: GraphQLNamedType, name: str, field: GraphQLField) -> Kind:
+    """The cost rule of one field of one type."""
+    if is_connection(parent) and name in _PAGE_PARTS:
+        return _PAGE_PARTS[name]
+    returned = get_named_type(field.type)
+    if is_leaf_type(returned):
+        return Kind.FREE
+    if is_connection(returned):
+        return Kind.CONNECTION
+    if is_list_type(get_nullable_type(field.type)):
+        return Kind.LIST_BY_IDS if "ids" in field.args else Kind.LIST
+    return Kind.OBJECT
+
+
+def describe_costs(schema: GraphQLSchema) -> None:
+    """Append each field's cost note to its description (shown by GraphiQL and in the SDL)."""
+    for type_ in schema.type_map.values():
+        if type_.name.startswith("__") or not isinstance(
+            type_, GraphQLObjectType | GraphQLInterfaceType
+        ):
+            continue
+        for name, field in type_.fields.items():
+            note = kind_of(type_, name, field).note
+            if field.description and field.description.endswith(note):
+                continue  # described already
+            field.description = f"{field.description}\n{note}" if field.description else note
+
+
+def requested_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> int:
+    """The most a validated operation can cost, from the document and variables alone."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return 0
+    return _Walk(schema, document, operation, variables).requested()
+
+
+def actual_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    data: Mapping[str, Any] | None,
+) -> int:
+    """What the operation cost: the same rules, counting the items and objects returned."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or data is None:
+        return 0
+    return _Walk(schema, document, operation, variables).actual(data)
+
+
+class _Walk:
+    """One operation's selections with fragments expanded in place. Each fragment is costed
+    once per page size (or per object it applies to), so repeated spreads stay linear."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any] | None,
+    ) -> None:
+        self.schema = schema
+        self.operation = operation
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        defaults = {
+            d.variable.name.value: value_from_ast_untyped(d.default_value)
+            for d in operation.variable_definitions or ()
+            if d.default_value is not None
+        }
+        self.variables = {**defaults, **(variables or {})}
+        self._requested_fragments: dict[tuple[str, int], int] = {}  # by (name, page size)
+        self._returned_fragments: dict[tuple[str, int], int] = {}  # by (name, id of the object)
+
+    def _root(self) -> GraphQLObjectType:
+        root = self.schema.get_root_type(self.operation.operation)
+        assert root is not None  # validation checked that the operation type exists
+        return root
+
+    # Before execution: every object is assumed present and every page full.
+
+    def requested(self) -> int:
+        return self._selections(self.operation.selection_set, self._root(), page=0)
+
+    def _selections(self, selection_set: SelectionSetNode, parent: Any, *, page: int) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if not self._included(selection):
+                continue
+            if isinstance(selection, FieldNode):
+                total += self._field(selection, parent, page=page)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = self._condition(selection, parent)
+                total += self._selections(selection.selection_set, condition, page=page)
+            elif isinstance(selection, FragmentSpreadNode):
+                key = (selection.name.value, page)
+                if key not in self._requested_fragments:
+                    fragment = self.fragments[selection.name.value]
+                    condition = self._condition(fragment, parent)
+                    cost = self._selections(fragment.selection_set, condition, page=page)
+                    self._requested_fragments[key] = cost
+                total += self._requested_fragments[key]
+        return total
+
+    def _field(self, node: FieldNode, parent: Any, *, page: int) -> int:
+        name = node.name.value
+        if name.startswith("__"):  # __typename and introspection are answered from memory
+            return 0
+        field = parent.fields[name]
+        kind = kind_of(parent, name, field)
+        inner = 0
+        if node.selection_set is not None:
+            inner_page = self._page_size(node) if kind is Kind.CONNECTION else 0
+            inner = self._selections(
+                node.selection_set, get_named_type(field.type), page=inner_page
+            )
+        items = {
+            Kind.PAGE_NODES: page,
+            Kind.PAGE_EDGES: page,
+            Kind.LIST: LIST_SIZE,
+            Kind.LIST_BY_IDS: self._id_count(node),
+        }.get(kind, 1)
+        return items * (kind.own + inner)
+
+    # After execution: the same rules over what came back.
+
+    def actual(self, data: Mapping[str, Any]) -> int:
+        return self._returned(self.operation.selection_set, self._root(), data)
+
+    def _returned(self, selection_set: SelectionSetNode, parent: Any, value: Any) -> int:
+        if not isinstance(value, Mapping):
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self._returned_field(selection, parent, value)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = self._condition(selection, parent)
+                total += self._returned(selection.selection_set, condition, value)
+            elif isinstance(selection, FragmentSpreadNode):
+                key = (selection.name.value, id(value))
+                if key not in self._returned_fragments:
+                    fragment = self.fragments[selection.name.value]
+                    condition = self._condition(fragment, parent)
+                    cost = self._returned(fragment.selection_set, condition, value)
+                    self._returned_fragments[key] = cost
+                total += self._returned_fragments[key]
+        return total
+
+    def _returned_field(self, node: FieldNode, parent: Any, value: Mapping[str, Any]) -> int:
+        name = node.name.value
+        result = value.get(node.alias.value if node.alias else name)
+        # Skipped fields and fields of fragments on another type are absent; nulls cost nothing.
+        if result is None or name.startswith("__") or name not in parent.fields:
+            return 0
+        field = parent.fields[name]
+        kind = kind_of(parent, name, field)
+        items = (
+            [item for item in result if item is not None] if isinstance(result, list) else [result]
+        )
+        returned = get_named_type(field.type)
+        total = 0
+        for item in items:
+            total += kind.own
+            if node.selection_set is not None:
+                total += self._returned(node.selection_set, returned, item)
+        return total
+
+    # Arguments and directives, read from literals or variables.
+
+    def _condition(self, node: InlineFragmentNode | FragmentDefinitionNode, parent: Any) -> Any:
+        if node.type_condition is None:
+            return parent
+        return self.schema.get_type(node.type_condition.name.value)
+
+    def _value(self, node: ValueNode) -> Any:
+        if isinstance(node, VariableNode):
+            return self.variables.get(node.name.value)
+        return value_from_ast_untyped(node)
+
+    def _argument(self, node: FieldNode, name: str) -> Any:
+        for argument in node.arguments or ():
+            if argument.name.value == name:
+                return self._value(argument.value)
+        return None
+
+    def _page_size(self, node: FieldNode) -> int:
+        """`first` or `last`, within 0..100 (more is refused anyway); 100 if neither."""
+        for name in ("first", "last"):
+            size = self._argument(node, name)
+            if isinstance(size, int) and not isinstance(size, bool):
+                return max(0, min(size, MAX_PAGE_SIZE))
+        return MAX_PAGE_SIZE
+
+    def _id_count(self, node: FieldNode) -> int:
+        ids = self._argument(node, "ids")
+        return len(ids) if isinstance(ids, list) else 1
+
+    def _included(self, node: SelectionNode) -> bool:
+        """@skip and @include, with literal or variable conditions."""
+        for directive in node.directives or ():
+            name = directive.name.value
+            if name not in {"skip", "include"}:
+                continue
+            for argument in directive.arguments or ():
+                value = self._value(argument.value)
+                if argument.name.value == "if" and value is (name == "skip"):
+                    return False
+        return True
