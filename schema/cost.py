@@ -95,7 +95,17 @@ def is_connection(type_: GraphQLNamedType) -> bool:
 
 
 def kind_of(parent: GraphQLNamedType, name: str, field: GraphQLField) -> Kind:
-    """The cost rule of one field of one type."""
+    """The cost rule of one field of one type, kept on the field: every request asks again."""
+    kind: Kind | None = field.extensions.get(_KIND)
+    if kind is None:
+        kind = field.extensions[_KIND] = _kind_of(parent, name, field)
+    return kind
+
+
+_KIND = "pledgegraph.cost_kind"
+
+
+def _kind_of(parent: GraphQLNamedType, name: str, field: GraphQLField) -> Kind:
     if is_connection(parent) and name in _PAGE_PARTS:
         return _PAGE_PARTS[name]
     returned = get_named_type(field.type)
@@ -173,6 +183,7 @@ class _Walk:
         self.variables = {**defaults, **(variables or {})}
         self._requested_fragments: dict[tuple[str, int], int] = {}  # by (name, page size)
         self._returned_fragments: dict[tuple[str, int], int] = {}  # by (name, id of the object)
+        self._costly_selections: dict[tuple[int, int], list[SelectionNode]] = {}
 
     def _root(self) -> GraphQLObjectType:
         root = self.schema.get_root_type(self.operation.operation)
@@ -229,11 +240,31 @@ class _Walk:
     def actual(self, data: Mapping[str, Any]) -> int:
         return self._returned(self.operation.selection_set, self._root(), data)
 
+    def _costly(self, selection_set: SelectionSetNode, parent: Any) -> list[SelectionNode]:
+        """The selections that can cost anything: not scalars, enums or introspection.
+
+        Worked out once per selection set and type, not once per returned object."""
+        key = (id(selection_set), id(parent))
+        costly = self._costly_selections.get(key)
+        if costly is None:
+            costly = self._costly_selections[key] = [
+                selection
+                for selection in selection_set.selections
+                if not isinstance(selection, FieldNode)
+                or (
+                    not selection.name.value.startswith("__")
+                    and selection.name.value in parent.fields
+                    and kind_of(parent, selection.name.value, parent.fields[selection.name.value])
+                    is not Kind.FREE
+                )
+            ]
+        return costly
+
     def _returned(self, selection_set: SelectionSetNode, parent: Any, value: Any) -> int:
         if not isinstance(value, Mapping):
             return 0
         total = 0
-        for selection in selection_set.selections:
+        for selection in self._costly(selection_set, parent):
             if isinstance(selection, FieldNode):
                 total += self._returned_field(selection, parent, value)
             elif isinstance(selection, InlineFragmentNode):
