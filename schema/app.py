@@ -23,7 +23,7 @@ from strawberry.asgi import GraphQL
 from strawberry.schema.base import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from models.db import Database, create_engine, create_sessionmaker
+from models.db import Database, create_engine, create_read_sessionmaker, create_sessionmaker
 from models.settings import DatabaseSettings
 from schema.auth import authenticate_request
 from schema.budget import Budget, budget_for
@@ -39,7 +39,9 @@ Sessionmaker = async_sessionmaker[AsyncSession]
 
 
 class State(TypedDict):
-    sessionmaker: Sessionmaker
+    sessionmaker: Sessionmaker  # for reads
+    # Transactions of their own for writes; None: writes are SAVEPOINTs in the read session.
+    writes: Sessionmaker | None
     persisted_queries: PersistedQueries
     budget: Budget
 
@@ -84,7 +86,7 @@ class GraphQLView(GraphQL[Context, None]):
         state = exchange.request.state
         sessionmaker: Sessionmaker = state.sessionmaker
         async with sessionmaker() as session:
-            db = Database(session)
+            db = Database(session, writes=state.writes)
             try:
                 viewer = await authenticate_request(db, exchange.request)
                 client = exchange.request.client
@@ -132,13 +134,17 @@ def create_app(
             async with open_persisted_queries(api_settings) as persisted_queries:
                 if sessionmaker is not None:
                     yield State(
-                        sessionmaker=sessionmaker, persisted_queries=persisted_queries, budget=store
+                        sessionmaker=sessionmaker,
+                        writes=None,
+                        persisted_queries=persisted_queries,
+                        budget=store,
                     )
                     return
                 engine = create_engine(database_settings or DatabaseSettings())
                 try:
                     yield State(
-                        sessionmaker=create_sessionmaker(engine),
+                        sessionmaker=create_read_sessionmaker(engine),
+                        writes=create_sessionmaker(engine),
                         persisted_queries=persisted_queries,
                         budget=store,
                     )
