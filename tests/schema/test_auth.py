@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry import relay
 
 from models import ApiKeyRole
 from models.db import Database
 from resolvers import api_keys
-from schema.app import create_app
 from tests import factories
-from tests.fixtures.http import serve
 
 VIEWER = {"query": "{ viewer { role company { slug } } }"}
-
-
-@pytest.fixture
-async def client(connection: AsyncConnection) -> AsyncIterator[httpx.AsyncClient]:
-    """The app on the test connection, so it sees the keys the test made."""
-    sessionmaker = async_sessionmaker(
-        bind=connection,
-        class_=AsyncSession,
-        join_transaction_mode="create_savepoint",
-        expire_on_commit=False,
-    )
-    async with serve(create_app(sessionmaker=sessionmaker)) as client:
-        yield client
 
 
 def bearer(key: str) -> dict[str, str]:

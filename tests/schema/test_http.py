@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -13,8 +13,6 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 import resolvers.company
 from models.db import Database, create_engine, create_sessionmaker
@@ -25,19 +23,6 @@ from tests import factories
 from tests.fixtures.http import serve
 
 COMPANY = "query Company($slug: String!) { company(slug: $slug) { name hqCountry } }"
-
-
-@pytest.fixture
-async def client(connection: AsyncConnection) -> AsyncIterator[httpx.AsyncClient]:
-    """The app on the test connection: what a request writes is rolled back with the test."""
-    sessionmaker = async_sessionmaker(
-        bind=connection,
-        class_=AsyncSession,
-        join_transaction_mode="create_savepoint",
-        expire_on_commit=False,
-    )
-    async with serve(create_app(sessionmaker=sessionmaker)) as client:
-        yield client
 
 
 def post(slug: str) -> dict[str, Any]:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import httpx
 import pytest
 from graphql import GraphQLError, build_schema, parse, validate
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
@@ -27,8 +24,8 @@ from schema.persisted import Manifest, MemoryStore, PersistedQueries, sha256_hex
 from schema.root import schema
 from schema.sdl import SDL_PATH
 from tests.fixtures.http import OpenClient
+from tests.fixtures.redis import REDIS_URL
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 QUERY = "query Hello { hello: __typename }"
 HASH = sha256_hex(QUERY)
 NOT_FOUND_ERROR = {
@@ -169,41 +166,10 @@ async def test_memory_store_is_a_bounded_lru() -> None:
     assert [await store.get(key) is not None for key in ("a", "b", "c")] == [True, False, True]
 
 
-@dataclass
-class RedisKeys:
-    """A Redis client and a key prefix no other test uses; its keys are deleted afterwards."""
-
-    client: Redis
-    prefix: str
-
-    async def keys(self) -> list[str]:
-        return [key async for key in self.client.scan_iter(match=f"{self.prefix}*")]
-
-
-@pytest.fixture
-async def redis_keys() -> AsyncIterator[RedisKeys]:
-    client = Redis.from_url(REDIS_URL, decode_responses=True, socket_connect_timeout=5)
-    try:
-        await client.ping()
-    except (RedisError, OSError) as error:
-        await client.aclose()
-        message = f"Redis at {REDIS_URL} is unreachable: {error}"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message + " (CI=true: a missing Redis fails the run)")
-        pytest.skip(message)
-    keys = RedisKeys(client, prefix=f"pledgegraph-test-{uuid4().hex}:")
-    try:
-        yield keys
-    finally:
-        if found := await keys.keys():
-            await client.delete(*found)
-        await client.aclose()
-
-
 async def test_redis_store_is_shared_between_app_instances(
-    open_client: OpenClient, redis_keys: RedisKeys
+    open_client: OpenClient, redis: Redis, redis_prefix: str
 ) -> None:
-    settings = {"redis_url": REDIS_URL, "redis_key_prefix": redis_keys.prefix}
+    settings = {"redis_url": REDIS_URL, "redis_key_prefix": redis_prefix}
     async with open_client(**settings) as first, open_client(**settings) as second:
         miss = await post(second, {"extensions": persisted()})
         register = await post(first, {"query": QUERY, "extensions": persisted()})
@@ -213,10 +179,10 @@ async def test_redis_store_is_shared_between_app_instances(
     assert_hello(register)
     assert_hello(hit)
     # The same prefix also holds the callers' cost budgets (budget:…).
-    [key] = [key for key in await redis_keys.keys() if key.startswith(f"{redis_keys.prefix}apq:")]
-    assert key == f"{redis_keys.prefix}apq:{HASH}"
-    assert await redis_keys.client.get(key) == QUERY
-    assert 0 < await redis_keys.client.ttl(key) <= 86_400
+    [key] = [key async for key in redis.scan_iter(match=f"{redis_prefix}apq:*")]
+    assert key == f"{redis_prefix}apq:{HASH}".encode()
+    assert await redis.get(key) == QUERY.encode()
+    assert 0 < await redis.ttl(key) <= 86_400
 
 
 async def test_unreachable_redis_degrades_to_full_queries(
