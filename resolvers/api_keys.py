@@ -16,7 +16,7 @@ from models import ApiKey, ApiKeyRole, Company
 from models.db import Database
 
 from .entity_map import TEXT, Column, Custom, EntityMap, find_by, flag
-from .errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated
+from .errors import DomainError, InvalidInput, NotFound, Unauthenticated
 from .pagination import Listing, SortKey
 from .viewer import ANONYMOUS, Role, Viewer
 
@@ -32,12 +32,6 @@ BEARER_ONLY = "Send the API key as `Authorization: Bearer <key>`."
 MALFORMED = "The API key is malformed: send the whole key, exactly as it was shown when made."
 NOT_VALID = "The API key is not valid."
 REVOKED = "The API key has been revoked; ask an admin for a new one."
-
-
-def require_admin(viewer: Viewer) -> None:
-    """Keys are managed by admins only: a partner must not mint keys for itself or others."""
-    if not viewer.is_admin:
-        raise Forbidden("Only an admin API key may create or revoke API keys.")
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,6 @@ from sqlmodel import SQLModel, col, select
 import models
 from models.db import Database
 
-from .errors import Forbidden
-from .viewer import Viewer
 from .writes import (
     Check,
     Conflict,
@@ -63,12 +61,6 @@ MITIGATION_OF_TYPE = {
     models.ProjectType.ENHANCED_WEATHERING: models.MitigationType.REMOVAL,
     models.ProjectType.BIOMASS_STORAGE: models.MitigationType.REMOVAL,
 }
-
-
-def require_admin(viewer: Viewer) -> None:
-    """Catalogue changes are the service's, never a partner's."""
-    if not viewer.is_admin:
-        raise Forbidden("Only an admin may change the catalogue.")
 
 
 @dataclass(frozen=True)

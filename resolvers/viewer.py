@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .errors import Forbidden
+
 
 class Role(StrEnum):
     """What a caller may do. Partners act for one company; admins for the service."""
@@ -34,3 +36,9 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+
+
+def require_admin(viewer: Viewer, action: str) -> None:
+    """Refuse (FORBIDDEN) unless the caller is an admin; `action` says what only admins do."""
+    if not viewer.is_admin:
+        raise Forbidden(f"Only an admin API key may {action}.")

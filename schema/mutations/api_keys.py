@@ -11,6 +11,7 @@ from strawberry.relay.types import GlobalIDValueError
 import models
 from resolvers import api_keys
 from resolvers.errors import DomainError, NotFound
+from resolvers.viewer import require_admin
 from schema.context import Info
 from schema.enums import ApiKeyRole
 from schema.types.api_key import ApiKey
@@ -78,7 +79,8 @@ class ApiKeyMutations:
         info: Info,
         input: Annotated[ApiKeyCreateInput, strawberry.argument(description="The new key.")],
     ) -> ApiKeyCreatePayload:
-        api_keys.require_admin(info.context.viewer)
+        # A partner must not mint keys for itself or others.
+        require_admin(info.context.viewer, "create or revoke API keys")
         result = await api_keys.create_api_key(
             info.context.db,
             name=input.name,
@@ -103,7 +105,7 @@ class ApiKeyMutations:
         info: Info,
         input: Annotated[ApiKeyRevokeInput, strawberry.argument(description="The key.")],
     ) -> ApiKeyRevokePayload:
-        api_keys.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, "create or revoke API keys")
         db = info.context.db
         row_id = _api_key_row_id(input.id)
         api_key = await api_keys.get_api_key(db, row_id) if row_id is not None else None

@@ -11,6 +11,7 @@ import strawberry
 
 import models
 from resolvers import catalogue
+from resolvers.viewer import require_admin
 from schema.context import Info
 from schema.enums import (
     CertificationCategory,
@@ -43,6 +44,9 @@ SLUG = (
     "Stable key: lower-case letters and digits in words joined by hyphens, at most 80"
     " characters, e.g. `best-buy`; must be unused."
 )
+
+# Catalogue changes are the service's, never a partner's.
+CATALOGUE = "change the catalogue"
 
 
 def _keep(description: str) -> Any:
@@ -473,7 +477,7 @@ class CatalogueMutations:
     async def company_create(
         self, info: Info, input: Annotated[CompanyCreateInput, _input("The company.")]
     ) -> CompanyCreatePayload | None:
-        catalogue.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, CATALOGUE)
         written = await catalogue.create_company(info.context.db, given(input))
         company, errors = outcome(info, written)
         return CompanyCreatePayload(company=company, user_errors=errors)
@@ -482,7 +486,7 @@ class CatalogueMutations:
     async def company_update(
         self, info: Info, input: Annotated[CompanyUpdateInput, _input("The changes.")]
     ) -> CompanyUpdatePayload | None:
-        catalogue.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, CATALOGUE)
         company_id = row_id(input.id, Company, field="input.id")
         written = await catalogue.update_company(info.context.db, company_id, given(input))
         company, errors = outcome(info, written)
@@ -496,7 +500,7 @@ class CatalogueMutations:
     async def signature_record(
         self, info: Info, input: Annotated[SignatureRecordInput, _input("The signature.")]
     ) -> SignatureRecordPayload | None:
-        catalogue.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, CATALOGUE)
         company_id = row_id(input.company_id, Company, field="input.companyId")
         values = given(input, skip=("company_id",))
         written = await catalogue.record_signature(info.context.db, company_id, values)
@@ -507,7 +511,7 @@ class CatalogueMutations:
     async def certification_create(
         self, info: Info, input: Annotated[CertificationCreateInput, _input("The certification.")]
     ) -> CertificationCreatePayload | None:
-        catalogue.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, CATALOGUE)
         written = await catalogue.create_certification(info.context.db, given(input))
         certification, errors = outcome(info, written)
         return CertificationCreatePayload(certification=certification, user_errors=errors)
@@ -516,7 +520,7 @@ class CatalogueMutations:
     async def certification_update(
         self, info: Info, input: Annotated[CertificationUpdateInput, _input("The changes.")]
     ) -> CertificationUpdatePayload | None:
-        catalogue.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, CATALOGUE)
         certification_id = row_id(input.id, Certification, field="input.id")
         written = await catalogue.update_certification(
             info.context.db, certification_id, given(input)
@@ -530,7 +534,7 @@ class CatalogueMutations:
     async def product_create(
         self, info: Info, input: Annotated[ProductCreateInput, _input("The product.")]
     ) -> ProductCreatePayload | None:
-        catalogue.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, CATALOGUE)
         written = await catalogue.create_product(info.context.db, _product_values(input))
         product, errors = outcome(info, written)
         return ProductCreatePayload(product=product, user_errors=errors)
@@ -544,7 +548,7 @@ class CatalogueMutations:
     async def product_update(
         self, info: Info, input: Annotated[ProductUpdateInput, _input("The changes.")]
     ) -> ProductUpdatePayload | None:
-        catalogue.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, CATALOGUE)
         product_id = row_id(input.id, Product, field="input.id")
         written = await catalogue.update_product(
             info.context.db, product_id, _product_values(input)
@@ -556,7 +560,7 @@ class CatalogueMutations:
     async def carbon_project_create(
         self, info: Info, input: Annotated[CarbonProjectCreateInput, _input("The project.")]
     ) -> CarbonProjectCreatePayload | None:
-        catalogue.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, CATALOGUE)
         written = await catalogue.create_carbon_project(info.context.db, given(input))
         project, errors = outcome(info, written)
         return CarbonProjectCreatePayload(carbon_project=project, user_errors=errors)
@@ -565,7 +569,7 @@ class CatalogueMutations:
     async def carbon_project_update(
         self, info: Info, input: Annotated[CarbonProjectUpdateInput, _input("The changes.")]
     ) -> CarbonProjectUpdatePayload | None:
-        catalogue.require_admin(info.context.viewer)
+        require_admin(info.context.viewer, CATALOGUE)
         project_id = row_id(input.id, CarbonProject, field="input.id")
         written = await catalogue.update_carbon_project(info.context.db, project_id, given(input))
         project, errors = outcome(info, written)
