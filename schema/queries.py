@@ -9,7 +9,20 @@ import strawberry
 from strawberry import relay
 
 import models
-from resolvers import api_keys, carbon_credit, carbon_project, certification, company, product
+from resolvers import carbon_project, certification, company, product
+
+# Connection fields name their list functions directly: in the class body, `company` and the
+# like are the lookup fields, not these modules.
+from resolvers.api_keys import list_api_keys
+from resolvers.carbon_credit import (
+    list_credit_blocks,
+    list_issuances,
+    list_purchases,
+    list_retirements,
+)
+from resolvers.carbon_project import list_carbon_projects
+from resolvers.certification import list_certifications
+from resolvers.company import list_companies
 from resolvers.errors import InvalidInput
 from resolvers.pagination import MAX_PAGE_SIZE
 from resolvers.viewer import Viewer as Caller
@@ -39,7 +52,16 @@ from schema.types.carbon_credit import CreditBlock, Issuance, Purchase, Retireme
 from schema.types.carbon_project import CarbonProject
 from schema.types.certification import Certification
 from schema.types.company import Company
-from schema.types.connection import After, Before, Connection, First, Last, OrderBy, Where
+from schema.types.connection import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    OrderBy,
+    Where,
+    connection_field,
+)
 from schema.types.node import resolve_global_ids
 from schema.types.product import Product
 from schema.types.viewer import Viewer
@@ -107,51 +129,21 @@ class Query:
     ) -> models.CarbonProject | None:
         return await carbon_project.get_carbon_project_by_slug(info.context.db, slug)
 
-    @strawberry.field(description="Companies, by name unless `orderBy` says otherwise.")
-    async def companies(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[CompanyWhere] = None,
-        order_by: OrderBy[CompanyOrder] = None,
-    ) -> Connection[Company]:
-        return await Connection.read(
-            info,
-            company.list_companies,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(
-        description="Climate Pledge signatories, by name unless `orderBy` says otherwise."
+    companies = connection_field(
+        node=Company,
+        where=CompanyWhere,
+        order=CompanyOrder,
+        listing=list_companies,
+        description="Companies, by name unless `orderBy` says otherwise.",
     )
-    async def signatories(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[CompanyWhere] = None,
-        order_by: OrderBy[CompanyOrder] = None,
-    ) -> Connection[Company]:
-        return await Connection.read(
-            info,
-            partial(company.list_companies, signatories_only=True),
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
+
+    signatories = connection_field(
+        node=Company,
+        where=CompanyWhere,
+        order=CompanyOrder,
+        listing=partial(list_companies, signatories_only=True),
+        description="Climate Pledge signatories, by name unless `orderBy` says otherwise.",
+    )
 
     @strawberry.field(
         description=(
@@ -188,149 +180,59 @@ class Query:
             before=before,
         )
 
-    @strawberry.field(description="Certifications, by name unless `orderBy` says otherwise.")
-    async def certifications(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[CertificationWhere] = None,
-        order_by: OrderBy[CertificationOrder] = None,
-    ) -> Connection[Certification]:
-        return await Connection.read(
-            info,
-            certification.list_certifications,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(description="Carbon projects, by name unless `orderBy` says otherwise.")
-    async def carbon_projects(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[CarbonProjectWhere] = None,
-        order_by: OrderBy[CarbonProjectOrder] = None,
-    ) -> Connection[CarbonProject]:
-        return await Connection.read(
-            info,
-            carbon_project.list_carbon_projects,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(description="Credit issuances, newest first unless `orderBy` says otherwise.")
-    async def issuances(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[IssuanceWhere] = None,
-        order_by: OrderBy[IssuanceOrder] = None,
-    ) -> Connection[Issuance]:
-        return await Connection.read(
-            info,
-            carbon_credit.list_issuances,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(
-        description="Retirements (public records), newest first unless `orderBy` says otherwise."
+    certifications = connection_field(
+        node=Certification,
+        where=CertificationWhere,
+        order=CertificationOrder,
+        listing=list_certifications,
+        description="Certifications, by name unless `orderBy` says otherwise.",
     )
-    async def retirements(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[RetirementWhere] = None,
-        order_by: OrderBy[RetirementOrder] = None,
-    ) -> Connection[Retirement]:
-        return await Connection.read(
-            info,
-            carbon_credit.list_retirements,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
 
-    @strawberry.field(
+    carbon_projects = connection_field(
+        node=CarbonProject,
+        where=CarbonProjectWhere,
+        order=CarbonProjectOrder,
+        listing=list_carbon_projects,
+        description="Carbon projects, by name unless `orderBy` says otherwise.",
+    )
+
+    issuances = connection_field(
+        node=Issuance,
+        where=IssuanceWhere,
+        order=IssuanceOrder,
+        listing=list_issuances,
+        description="Credit issuances, newest first unless `orderBy` says otherwise.",
+    )
+
+    retirements = connection_field(
+        node=Retirement,
+        where=RetirementWhere,
+        order=RetirementOrder,
+        listing=list_retirements,
+        description="Retirements (public records), newest first unless `orderBy` says otherwise.",
+    )
+
+    credit_blocks = connection_field(
+        node=CreditBlock,
+        where=CreditBlockWhere,
+        order=CreditBlockOrder,
+        listing=list_credit_blocks,
         description=(
             "Credit blocks you may see: your company's (partners) or all (admins); empty for"
             " anonymous callers. Newest first unless `orderBy` says otherwise."
-        )
+        ),
     )
-    async def credit_blocks(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[CreditBlockWhere] = None,
-        order_by: OrderBy[CreditBlockOrder] = None,
-    ) -> Connection[CreditBlock]:
-        return await Connection.read(
-            info,
-            carbon_credit.list_credit_blocks,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
 
-    @strawberry.field(
+    purchases = connection_field(
+        node=Purchase,
+        where=PurchaseWhere,
+        order=PurchaseOrder,
+        listing=list_purchases,
         description=(
             "Credit purchases you may see: your company's (partners) or all (admins); empty for"
             " anonymous callers. Newest first unless `orderBy` says otherwise."
-        )
+        ),
     )
-    async def purchases(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[PurchaseWhere] = None,
-        order_by: OrderBy[PurchaseOrder] = None,
-    ) -> Connection[Purchase]:
-        return await Connection.read(
-            info,
-            carbon_credit.list_purchases,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
 
     @strawberry.field(
         description="Who is calling: the role and company of the API key sent, if any.",
@@ -339,29 +241,13 @@ class Query:
     def viewer(self, info: Info) -> Caller:
         return info.context.viewer
 
-    @strawberry.field(
+    api_keys = connection_field(
+        node=ApiKey,
+        where=ApiKeyWhere,
+        order=ApiKeyOrder,
+        listing=list_api_keys,
         description=(
             "API keys you may see: your company's (partners) or all (admins); empty for"
             " anonymous callers. Newest first unless `orderBy` says otherwise."
-        )
+        ),
     )
-    async def api_keys(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[ApiKeyWhere] = None,
-        order_by: OrderBy[ApiKeyOrder] = None,
-    ) -> Connection[ApiKey]:
-        return await Connection.read(
-            info,
-            api_keys.list_api_keys,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )

@@ -13,10 +13,11 @@ from resolvers import carbon_credit as resolvers_credit
 from resolvers.loaders import ready_or_load
 from schema.context import Info
 from schema.enums import CreditStatus, Provenance, RetirementReason
+from schema.inputs import CreditBlockOrder, CreditBlockWhere
 from schema.scalars import BigInt, Money
 from schema.types.carbon_project import CarbonProject, CreditTotals
 from schema.types.company import Company
-from schema.types.connection import related_credit_blocks
+from schema.types.connection import connection_field
 from schema.types.node import ModelNode, pk
 
 PRIVATE = (
@@ -80,11 +81,17 @@ class Issuance(ModelNode):
     ) -> models.CarbonProject | None:
         return await info.context.loaders.carbon_project_by_id.load(root.project_id)
 
-    credit_blocks = related_credit_blocks(
-        resolvers_credit.BLOCKS_BY_ISSUANCE,
-        "The serial blocks of this issuance that you may see (your company's, or all for"
-        " admins), newest first unless `orderBy` says otherwise. The public totals are in"
-        " `credits`.",
+    credit_blocks = connection_field(
+        node=Annotated["CreditBlock", strawberry.lazy(__name__)],
+        where=CreditBlockWhere,
+        order=CreditBlockOrder,
+        listing=resolvers_credit.list_credit_blocks,
+        nesting=resolvers_credit.BLOCKS_BY_ISSUANCE,
+        description=(
+            "The serial blocks of this issuance that you may see (your company's, or all for"
+            " admins), newest first unless `orderBy` says otherwise. The public totals are in"
+            " `credits`."
+        ),
     )
 
 
@@ -298,8 +305,14 @@ class Purchase(ModelNode):
     ) -> models.CarbonProject | Awaitable[models.CarbonProject | None] | None:
         return ready_or_load(info.context.loaders.carbon_project_by_id, root.project_id)
 
-    credit_blocks = related_credit_blocks(
-        resolvers_credit.BLOCKS_BY_PURCHASE,
-        "The serial blocks this purchase delivered (and the blocks split from them), newest"
-        " first unless `orderBy` says otherwise.",
+    credit_blocks = connection_field(
+        node=Annotated["CreditBlock", strawberry.lazy(__name__)],
+        where=CreditBlockWhere,
+        order=CreditBlockOrder,
+        listing=resolvers_credit.list_credit_blocks,
+        nesting=resolvers_credit.BLOCKS_BY_PURCHASE,
+        description=(
+            "The serial blocks this purchase delivered (and the blocks split from them), newest"
+            " first unless `orderBy` says otherwise."
+        ),
     )

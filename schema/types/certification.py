@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 import models
 from resolvers import product
 from schema.enums import CertificationCategory, CertificationLevel, Marketplace, Provenance
-from schema.types.connection import related_products
+from schema.inputs import ProductOrder, ProductWhere
+from schema.types.connection import connection_field
 from schema.types.node import ModelNode
+
+if TYPE_CHECKING:
+    from schema.types.product import Product
 
 
 @strawberry.type(
@@ -57,8 +62,14 @@ class Certification(ModelNode):
     def marketplaces(self, root: strawberry.Parent[models.Certification]) -> list[str]:
         return root.marketplaces
 
-    products = related_products(
-        product.BY_CERTIFICATION,
-        "Products holding a certificate of this certification (any validity), by title unless"
-        " `orderBy` says otherwise.",
+    products = connection_field(
+        node=Annotated["Product", strawberry.lazy("schema.types.product")],
+        where=ProductWhere,
+        order=ProductOrder,
+        listing=product.list_products,
+        nesting=product.BY_CERTIFICATION,
+        description=(
+            "Products holding a certificate of this certification (any validity), by title unless"
+            " `orderBy` says otherwise."
+        ),
     )

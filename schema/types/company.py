@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -10,9 +11,21 @@ import models
 from resolvers import carbon_credit, product
 from schema.context import Info
 from schema.enums import Provenance
+from schema.inputs import (
+    CreditBlockOrder,
+    CreditBlockWhere,
+    ProductOrder,
+    ProductWhere,
+    PurchaseOrder,
+    PurchaseWhere,
+)
 from schema.scalars import BigInt
-from schema.types.connection import related_credit_blocks, related_products, related_purchases
+from schema.types.connection import connection_field
 from schema.types.node import ModelNode, pk
+
+if TYPE_CHECKING:
+    from schema.types.carbon_credit import CreditBlock, Purchase
+    from schema.types.product import Product
 
 
 @strawberry.type(
@@ -96,20 +109,38 @@ class Company(ModelNode):
     ) -> list[models.EmissionsReport]:
         return await info.context.loaders.emissions_reports_by_company_id.load(pk(root))
 
-    products = related_products(
-        product.BY_BRAND_COMPANY,
-        "Products sold under the company's brands, by title unless `orderBy` says otherwise.",
+    products = connection_field(
+        node=Annotated["Product", strawberry.lazy("schema.types.product")],
+        where=ProductWhere,
+        order=ProductOrder,
+        listing=product.list_products,
+        nesting=product.BY_BRAND_COMPANY,
+        description=(
+            "Products sold under the company's brands, by title unless `orderBy` says otherwise."
+        ),
     )
 
-    credit_blocks = related_credit_blocks(
-        carbon_credit.BLOCKS_BY_OWNER,
-        "The credit blocks the company owns (held, retired, and those split or cancelled since),"
-        " newest first unless `orderBy` says otherwise. Private: empty unless you are the"
-        " company's partner or an admin.",
+    credit_blocks = connection_field(
+        node=Annotated["CreditBlock", strawberry.lazy("schema.types.carbon_credit")],
+        where=CreditBlockWhere,
+        order=CreditBlockOrder,
+        listing=carbon_credit.list_credit_blocks,
+        nesting=carbon_credit.BLOCKS_BY_OWNER,
+        description=(
+            "The credit blocks the company owns (held, retired, and those split or cancelled"
+            " since), newest first unless `orderBy` says otherwise. Private: empty unless you are"
+            " the company's partner or an admin."
+        ),
     )
 
-    purchases = related_purchases(
-        carbon_credit.PURCHASES_BY_BUYER,
-        "The company's credit purchases, newest first unless `orderBy` says otherwise. Private:"
-        " empty unless you are the company's partner or an admin.",
+    purchases = connection_field(
+        node=Annotated["Purchase", strawberry.lazy("schema.types.carbon_credit")],
+        where=PurchaseWhere,
+        order=PurchaseOrder,
+        listing=carbon_credit.list_purchases,
+        nesting=carbon_credit.PURCHASES_BY_BUYER,
+        description=(
+            "The company's credit purchases, newest first unless `orderBy` says otherwise."
+            " Private: empty unless you are the company's partner or an admin."
+        ),
     )

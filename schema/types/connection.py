@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from graphql import (
@@ -14,25 +14,11 @@ from graphql import (
     SelectionSetNode,
 )
 
-from resolvers import carbon_credit, product
 from resolvers.pagination import Listing, Nesting, Page, PageRequest
 from schema.context import Info
-from schema.inputs import (
-    CreditBlockOrder,
-    CreditBlockWhere,
-    ProductOrder,
-    ProductWhere,
-    PurchaseOrder,
-    PurchaseWhere,
-    order_spec,
-    to_spec,
-)
+from schema.inputs import order_spec, to_spec
 from schema.scalars import BigInt
 from schema.types.node import NODE_BY_MODEL
-
-if TYPE_CHECKING:
-    from schema.types.carbon_credit import CreditBlock, Purchase
-    from schema.types.product import Product
 
 N = TypeVar("N")
 T = TypeVar("T")
@@ -230,22 +216,61 @@ def _selects_page(info: Info) -> bool:
     return any(child.name.value in _PAGE_FIELDS for child in _children(info))
 
 
-def related_products(nesting: Nesting, description: str) -> Any:
-    """A `products` connection field under a parent (a company, a certification)."""
+def connection_field(
+    *,
+    node: Any,
+    where: Any,
+    order: Any,
+    listing: Callable[..., Listing[Any]],
+    description: str,
+    nesting: Nesting | None = None,
+) -> Any:
+    """A connection field with the usual `first/after/last/before/where/orderBy` arguments, read
+    by `Connection.read`, or by `Connection.read_nested` for a field under a parent (`nesting`).
 
-    async def products(
-        root: strawberry.Parent[Any],
+    Strawberry builds the arguments and the return type from the resolver's annotations, which
+    `from __future__ import annotations` would leave as strings naming nothing in this module:
+    so the resolver gets them as objects, the node, filter and order types of the field.
+    `node` may be lazy (`Annotated["Product", strawberry.lazy(...)]`) to avoid import cycles.
+    """
+    # Named first: mypy accepts these aliases applied to runtime values only as assignments.
+    where_argument = Where[where]
+    order_argument = OrderBy[order]
+    annotations = {
+        "info": Info,
+        "first": First,
+        "after": After,
+        "last": Last,
+        "before": Before,
+        "where": where_argument,
+        "order_by": order_argument,
+        "return": Connection[node],
+    }
+
+    async def connection(
+        root: Any,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[ProductWhere] = None,
-        order_by: OrderBy[ProductOrder] = None,
-    ) -> Connection[Annotated[Product, strawberry.lazy("schema.types.product")]]:
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        where: Any = None,
+        order_by: Any = None,
+    ) -> Connection[Any]:
+        if nesting is None:
+            return await Connection.read(
+                info,
+                listing,
+                where=where,
+                order_by=order_by,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+            )
         return await Connection.read_nested(
             info,
-            product.list_products,
+            listing,
             nesting=nesting,
             parent_id=root.id,
             where=where,
@@ -256,62 +281,5 @@ def related_products(nesting: Nesting, description: str) -> Any:
             before=before,
         )
 
-    return strawberry.field(resolver=products, description=description)
-
-
-def related_credit_blocks(nesting: Nesting, description: str) -> Any:
-    """A `creditBlocks` connection field under a parent (a company, an issuance, a purchase)."""
-
-    async def credit_blocks(
-        root: strawberry.Parent[Any],
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[CreditBlockWhere] = None,
-        order_by: OrderBy[CreditBlockOrder] = None,
-    ) -> Connection[Annotated[CreditBlock, strawberry.lazy("schema.types.carbon_credit")]]:
-        return await Connection.read_nested(
-            info,
-            carbon_credit.list_credit_blocks,
-            nesting=nesting,
-            parent_id=root.id,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    return strawberry.field(resolver=credit_blocks, description=description)
-
-
-def related_purchases(nesting: Nesting, description: str) -> Any:
-    """A `purchases` connection field under a parent (a company)."""
-
-    async def purchases(
-        root: strawberry.Parent[Any],
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        where: Where[PurchaseWhere] = None,
-        order_by: OrderBy[PurchaseOrder] = None,
-    ) -> Connection[Annotated[Purchase, strawberry.lazy("schema.types.carbon_credit")]]:
-        return await Connection.read_nested(
-            info,
-            carbon_credit.list_purchases,
-            nesting=nesting,
-            parent_id=root.id,
-            where=where,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    return strawberry.field(resolver=purchases, description=description)
+    connection.__annotations__ = annotations
+    return strawberry.field(resolver=connection, description=description)
