@@ -18,6 +18,10 @@ logger = logging.getLogger("pledgegraph.errors")
 
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+# A request that is not well formed (HTTP body, parameters, persisted query).
+BAD_REQUEST = "BAD_REQUEST"
+# No operation, or several and no `operationName`: strawberry's (and Apollo's) code.
+OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 # Limits checked before execution (schema/limits.py; README "Limits and query cost").
 MAX_TOKENS_EXCEEDED = "MAX_TOKENS_EXCEEDED"

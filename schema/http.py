@@ -22,9 +22,9 @@ from strawberry.types.graphql import OperationType
 
 from resolvers.errors import ErrorCode
 from schema.context import Context
-from schema.errors import INTERNAL_ERROR
+from schema.errors import BAD_REQUEST, INTERNAL_ERROR
 from schema.limits import retry_after
-from schema.persisted import BAD_REQUEST, NOT_ALLOWED, NOT_FOUND, PersistedQueries
+from schema.persisted import NOT_ALLOWED, NOT_FOUND, PersistedQueries
 from schema.settings import ApiSettings
 
 logger = logging.getLogger("pledgegraph.http")

@@ -19,6 +19,7 @@ from graphql import (
     ValidationRule,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql.utilities import get_operation_ast
 from graphql.validation import MaxIntrospectionDepthRule
 from strawberry.extensions import SchemaExtension
 
@@ -29,6 +30,7 @@ from schema.errors import (
     MAX_ALIASES_EXCEEDED,
     MAX_COST_EXCEEDED,
     MAX_DEPTH_EXCEEDED,
+    OPERATION_RESOLUTION_FAILURE,
     RATE_LIMITED,
 )
 from schema.settings import DEFAULT_SETTINGS, ApiSettings
@@ -186,6 +188,18 @@ class Limiter(SchemaExtension):
         execution = self.execution_context
         assert execution.graphql_document is not None
         settings = self._settings
+        # The operation must be known before it is costed. Strawberry's `operation_name` falls
+        # back to the first operation's, so it would run that one: ask what the client sent.
+        name: str | None = execution._provided_operation_name
+        if get_operation_ast(execution.graphql_document, name) is None:
+            message = (
+                "The document holds several operations: name the one to run (`operationName`)."
+                if name is None
+                else f'The document has no operation named "{name}".'
+            )
+            execution.result = _refused(message, {"code": OPERATION_RESOLUTION_FAILURE})
+            yield
+            return
         self._requested = requested = requested_cost(
             execution.schema._schema,
             execution.graphql_document,

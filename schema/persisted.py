@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from resolvers.viewer import Viewer
+from schema.errors import BAD_REQUEST
 from schema.graphiql import EXAMPLES
 from schema.settings import ApiSettings
 
@@ -25,7 +26,6 @@ logger = logging.getLogger("pledgegraph.persisted")
 OPERATIONS_DIR = Path(__file__).parent / "operations"
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 NOT_ALLOWED = "PERSISTED_QUERY_NOT_ALLOWED"
-BAD_REQUEST = "BAD_REQUEST"
 # Apollo clients recognise a miss by this exact message (or the code) and resend with the query.
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")

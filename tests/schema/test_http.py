@@ -20,6 +20,7 @@ from models.settings import DatabaseSettings
 from schema.app import create_app
 from schema.graphiql import EXAMPLES
 from tests import factories
+from tests.fixtures.database import StatementCounter
 from tests.fixtures.http import serve
 
 COMPANY = "query Company($slug: String!) { company(slug: $slug) { name hqCountry } }"
@@ -205,3 +206,29 @@ async def test_malformed_http_request_gets_a_client_error(
 
     assert response.status_code == status
     assert "Traceback" not in response.text
+
+
+TWO_OPERATIONS = "query A { viewer { role } } query B { signatories(first: 1) { totalCount } }"
+
+
+async def test_several_operations_need_the_name_of_the_one_to_run(
+    client: httpx.AsyncClient, statements: StatementCounter
+) -> None:
+    statements.reset()
+    unnamed = await client.post("/graphql", json={"query": TWO_OPERATIONS})
+    unknown = await client.post("/graphql", json={"query": TWO_OPERATIONS, "operationName": "C"})
+    refused_statements = statements.count
+    named = await client.post("/graphql", json={"query": TWO_OPERATIONS, "operationName": "A"})
+
+    for response, message in (
+        (unnamed, "The document holds several operations: name the one to run"),
+        (unknown, 'The document has no operation named "C".'),
+    ):
+        assert response.status_code == 400
+        body = response.json()
+        assert "data" not in body
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+        assert error["message"].startswith(message)
+    assert refused_statements == 0  # nothing ran, not even the first operation
+    assert named.json()["data"] == {"viewer": {"role": "ANONYMOUS"}}
