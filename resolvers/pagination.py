@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -107,9 +108,19 @@ class Page(Generic[T]):
     """One page of rows with their cursors."""
 
     rows: Sequence[T]
-    cursors: Sequence[str]
-    has_next_page: bool
-    has_previous_page: bool
+    has_next_page: bool = False
+    has_previous_page: bool = False
+    # Each row's sort values under `ordering`: cursors are encoded only if a client reads one
+    # (edges or pageInfo); most listings ask for `nodes` alone.
+    sort_values: Sequence[Sequence[Any]] = ()
+    ordering: Ordering | None = None
+
+    @cached_property
+    def cursors(self) -> list[str]:
+        ordering = self.ordering
+        if ordering is None:
+            return []
+        return [encode_cursor(ordering, values) for values in self.sort_values]
 
 
 def encode_cursor(ordering: Ordering, values: Sequence[Any]) -> str:
@@ -228,9 +239,10 @@ def _page(rows: list[tuple[Any, ...]], ordering: Ordering, request: PageRequest)
     came_from_cursor = request.cursor is not None
     return Page(
         rows=[row[0] for row in rows],
-        cursors=[encode_cursor(ordering, ordering.values_of(row[0], row[1:])) for row in rows],
         has_next_page=came_from_cursor if request.backwards else has_more,
         has_previous_page=has_more if request.backwards else came_from_cursor,
+        sort_values=[ordering.values_of(row[0], row[1:]) for row in rows],
+        ordering=ordering,
     )
 
 
@@ -239,7 +251,7 @@ async def fetch_page(
 ) -> Page[T]:
     """Read one page with LIMIT n+1; the cost does not grow with the cursor's position."""
     if request.size == 0:
-        return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)
+        return Page(rows=[])
     ordered = statement.order_by(None).order_by(*order_by(ordering, reverse=request.backwards))
     limited = _keyset(ordered, ordering, request).limit(request.size + 1)
     if ordering.computed:
@@ -282,9 +294,7 @@ async def fetch_pages(
     """One page per parent in a single statement: each parent gets its own first N rows, never
     N rows shared by the whole batch."""
     if request.size == 0:
-        return [Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)] * len(
-            parent_ids
-        )
+        return [Page(rows=[])] * len(parent_ids)
     assert not listing.ordering.computed, "nested connections order by columns only"
     if db.dialect_name == "postgresql":
         statement = _lateral_pages(listing, nesting, request)

@@ -135,7 +135,7 @@ class Connection(Generic[N]):
 
     @classmethod
     def _of(cls, page: Page[Any] | None, counter: Callable[[], Awaitable[int]]) -> Connection[N]:
-        page = page or Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)
+        page = page or Page(rows=[])
         return cls(
             edges=[
                 Edge(node=row, cursor=c) for row, c in zip(page.rows, page.cursors, strict=True)
