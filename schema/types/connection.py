@@ -53,8 +53,16 @@ class PageInfo:
             " given, as the Cursor Connections specification allows."
         )
     )
-    start_cursor: str | None = strawberry.field(description="The first item's cursor.")
-    end_cursor: str | None = strawberry.field(description="The last item's cursor.")
+    # Cursors are encoded only when asked for (resolvers.pagination.Page.cursors).
+    page: strawberry.Private[Page[Any]]
+
+    @strawberry.field(description="The first item's cursor.")
+    def start_cursor(self) -> str | None:
+        return self.page.cursors[0] if self.page.rows else None
+
+    @strawberry.field(description="The last item's cursor.")
+    def end_cursor(self) -> str | None:
+        return self.page.cursors[-1] if self.page.rows else None
 
 
 @strawberry.type(description="An item in a page, with the cursor that points at it.")
@@ -67,10 +75,17 @@ class Edge(Generic[N]):
 
 @strawberry.type(description="A page of a list, read with keyset cursors.")
 class Connection(Generic[N]):
-    edges: list[Edge[N]] = strawberry.field(description="The page's items with their cursors.")
     nodes: list[N] = strawberry.field(description="The page's items, without cursors.")
     page_info: PageInfo = strawberry.field(description="Paging state for this page.")
+    page: strawberry.Private[Page[Any]]
     counter: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="The page's items with their cursors.")
+    def edges(self) -> list[Edge[N]]:
+        return [
+            Edge(node=row, cursor=cursor)
+            for row, cursor in zip(self.page.rows, self.page.cursors, strict=True)
+        ]
 
     @strawberry.field(
         description="How many items the whole list holds, across all pages. Costs one count."
@@ -137,16 +152,13 @@ class Connection(Generic[N]):
     def _of(cls, page: Page[Any] | None, counter: Callable[[], Awaitable[int]]) -> Connection[N]:
         page = page or Page(rows=[])
         return cls(
-            edges=[
-                Edge(node=row, cursor=c) for row, c in zip(page.rows, page.cursors, strict=True)
-            ],
             nodes=list(page.rows),
             page_info=PageInfo(
                 has_next_page=page.has_next_page,
                 has_previous_page=page.has_previous_page,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
+                page=page,
             ),
+            page=page,
             counter=counter,
         )
 
