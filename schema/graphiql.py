@@ -169,6 +169,21 @@ query Retirements {
 """,
         "variables": "{}",
     },
+    {
+        "query": """# Who am I? Send your key from the Headers tab:
+#   {"Authorization": "Bearer pgk_..."}
+# Partners then also see their own company's credit blocks and purchases; see
+# extensions.cost in the response for what the query cost and the budget left.
+query Me {
+  viewer { role company { name } apiKey { name prefix } }
+  creditBlocks(first: 10) {
+    totalCount
+    nodes { vintage quantity status project { name } }
+  }
+}
+""",
+        "variables": "{}",
+    },
 ]
 
 
