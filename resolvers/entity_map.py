@@ -23,6 +23,7 @@ from models.db import Database
 from .errors import InvalidInput
 from .pagination import Listing, Ordering, SortKey
 from .scope import Scope, scope_of, visible
+from .statements import built_once
 from .viewer import Viewer
 
 M = TypeVar("M", bound=SQLModel)
@@ -228,20 +229,15 @@ def json_list_contains(column: Any, value: str) -> ColumnElement[bool]:
     return sa.cast(column, sa.String).contains(element, autoescape=True)
 
 
-# Lookups by their shape, built once (the value is bound as `value`): building a statement
-# costs more CPU than running one.
-_LOOKUPS: dict[tuple[type[SQLModel], str], Any] = {}
-
-
 async def find_by(db: Database, model: type[M], column: Any, value: str) -> M | None:
     """The public row whose unique `column` equals `value`, or None (text with NUL never
     matches). Private rows have no lookups: they are read with a viewer (resolvers.scope)."""
     assert scope_of(model) is None, f"{model.__name__} is private"
     if not storable([value]):
         return None
-    shape = (model, column.key)
-    statement = _LOOKUPS.get(shape)
-    if statement is None:
-        statement = _LOOKUPS[shape] = select(model).where(column == sa.bindparam("value"))
+    statement = built_once(
+        ("lookup", model, column.key),
+        lambda: select(model).where(column == sa.bindparam("value")),
+    )
     rows = await db.all(statement, {"value": value})
     return rows[0] if rows else None

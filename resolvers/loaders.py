@@ -34,6 +34,7 @@ from models.db import Database
 from .carbon_credit import CreditTotals, credit_totals
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
 from .scope import scoped
+from .statements import built_once
 from .viewer import Viewer
 
 M = TypeVar("M", bound=SQLModel)
@@ -48,18 +49,14 @@ async def load_by_id(
     return await _one_by_key(db, viewer, model, getattr(model, "id"), ids)  # noqa: B009
 
 
-# Statements by their shape, built once: building one costs SQLAlchemy more CPU than running
-# it (profiled on the partner-profile workload), and only the keys, bound as `keys`, vary.
-_BY_KEYS: dict[tuple[type[SQLModel], str, tuple[str, ...]], Any] = {}
-
-
-# `key` and `order` are mapped column attributes, e.g. col(Issuance.project_id).
+# `key` and `order` are mapped column attributes, e.g. col(Issuance.project_id); the keys
+# are bound as `keys`.
 def _by_keys(model: type[M], key: Any, order: Sequence[Any], viewer: Viewer) -> Any:
-    shape = (model, key.key, tuple(str(column) for column in order))
-    statement = _BY_KEYS.get(shape)
-    if statement is None:
-        keys: Any = sa.bindparam("keys", expanding=True)
-        statement = _BY_KEYS[shape] = select(model).where(key.in_(keys)).order_by(*order)
+    keys: Any = sa.bindparam("keys", expanding=True)
+    statement = built_once(
+        ("by keys", model, key.key, tuple(str(column) for column in order)),
+        lambda: select(model).where(key.in_(keys)).order_by(*order),
+    )
     return scoped(statement, model, viewer)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -21,6 +21,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from models.db import Database
 
 from .errors import InvalidCursor, InvalidInput
+from .statements import built_once
 
 T = TypeVar("T")
 
@@ -307,26 +308,19 @@ async def fetch_pages(
     return [_page(grouped.get(p, []), listing.ordering, request) for p in parent_ids]
 
 
-# First pages of unfiltered nested connections (the usual case) by their shape: assembling a
-# LATERAL statement costs SQLAlchemy more CPU than PostgreSQL takes to run it (profiled: ~1 ms
-# of subquery column collections per request), and only the parent ids vary between requests.
-_LATERAL_CACHE_SIZE = 1024
-_lateral_first_pages: dict[Hashable, Any] = {}
-
-
 def _lateral_pages(listing: Listing[Any], nesting: Nesting, request: PageRequest) -> Any:
     """PostgreSQL: for each parent, an index-ordered LIMIT N+1 scan (a LATERAL subquery), so a
     page costs the same whatever the parent's number of rows. Parent ids are bound as
     `parent_ids`."""
     if not listing.unfiltered or request.cursor is not None:
+        # Filters and cursors carry values of their own: built for this request only.
         return _build_lateral_pages(listing, nesting, request)
-    shape = (listing.model, nesting, listing.ordering.name, request.size, request.backwards)
-    statement = _lateral_first_pages.get(shape)
-    if statement is None:
-        statement = _build_lateral_pages(listing, nesting, request)
-        if len(_lateral_first_pages) < _LATERAL_CACHE_SIZE:
-            _lateral_first_pages[shape] = statement
-    return statement
+    # First pages of unfiltered nested connections, the usual case: only the parents vary.
+    ordering, size, backwards = listing.ordering.name, request.size, request.backwards
+    return built_once(
+        ("first pages", listing.model, nesting, ordering, size, backwards),
+        lambda: _build_lateral_pages(listing, nesting, request),
+    )
 
 
 def _build_lateral_pages(listing: Listing[Any], nesting: Nesting, request: PageRequest) -> Any:
