@@ -1,5 +1,5 @@
-"""Limits checked before anything runs (tokens, depth, aliases, query cost), the cost budget
-each caller spends, and the `extensions.cost` report on every response."""
+"""Checks before anything runs (tokens, depth, aliases, which operation, query cost), the cost
+budget each caller spends, and the `extensions.cost` report on every response."""
 
 from __future__ import annotations
 
