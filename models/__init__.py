@@ -5,6 +5,8 @@ from .base import ISO_COUNTRIES, Provenance
 from .carbon_credit import (
     CreditBlock,
     CreditStatus,
+    IdempotencyKey,
+    IdempotentOperation,
     Issuance,
     LedgerEvent,
     LedgerEventKind,
@@ -13,6 +15,7 @@ from .carbon_credit import (
     RetirementReason,
 )
 from .carbon_project import (
+    EXCHANGE_CURRENCY,
     CarbonProject,
     MitigationType,
     PriorityArea,
@@ -32,6 +35,7 @@ from .company import (
     PLEDGE_FOUNDED,
     PLEDGE_TARGET_YEAR,
     SECTORS,
+    BuyerCommitment,
     Company,
     EmissionsReport,
     PledgeSignature,
@@ -40,6 +44,7 @@ from .product import MARKETPLACE_CURRENCY, Product, ProductCategory, ProductCert
 
 __all__ = [
     "CLIMATE_PLEDGE_FRIENDLY_LAUNCH",
+    "EXCHANGE_CURRENCY",
     "ISO_COUNTRIES",
     "MARKETPLACE_CURRENCY",
     "PLEDGE_FOUNDED",
@@ -47,6 +52,7 @@ __all__ = [
     "SECTORS",
     "ApiKey",
     "ApiKeyRole",
+    "BuyerCommitment",
     "CarbonProject",
     "Certification",
     "CertificationCategory",
@@ -55,6 +61,8 @@ __all__ = [
     "CreditBlock",
     "CreditStatus",
     "EmissionsReport",
+    "IdempotencyKey",
+    "IdempotentOperation",
     "Issuance",
     "LedgerEvent",
     "LedgerEventKind",

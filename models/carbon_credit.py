@@ -102,11 +102,10 @@ class Purchase(SQLModel, table=True):
     total_price_cents: int = Field(sa_type=sa.BigInteger)
     currency: str = Field(max_length=3)
     purchased_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
-    idempotency_key: str | None = Field(default=None, max_length=100, unique=True)
 
 
 class Retirement(SQLModel, table=True):
-    """The public record that credits were retired on a beneficiary's behalf."""
+    """The public record that credits of one project were retired on a beneficiary's behalf."""
 
     __tablename__ = "retirements"
     __table_args__ = (
@@ -114,9 +113,13 @@ class Retirement(SQLModel, table=True):
         sa.CheckConstraint(
             "claim_year IS NULL OR claim_year BETWEEN 1990 AND 2100", name="claim_year_plausible"
         ),
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="carbon_projects.id", ondelete="RESTRICT", index=True)
+    # The sum of its retired blocks, kept on the record as registries publish it.
+    quantity: int = Field(sa_type=sa.BigInteger)
     beneficiary_company_id: int | None = Field(
         default=None, foreign_key="companies.id", ondelete="RESTRICT"
     )
@@ -128,7 +131,6 @@ class Retirement(SQLModel, table=True):
     claim_year: int | None = None
     note: str | None = Field(default=None, sa_type=sa.Text)
     retired_on: date = Field(index=True)
-    idempotency_key: str | None = Field(default=None, max_length=100, unique=True)
     provenance: Provenance = provenance_field()
     source_url: str | None = source_url_field()
 
@@ -197,3 +199,38 @@ class LedgerEvent(SQLModel, table=True):
         default=None, foreign_key="retirements.id", ondelete="RESTRICT"
     )
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSONList)
+
+
+class IdempotentOperation(StrEnum):
+    """The writes that accept an idempotency key."""
+
+    PURCHASE = "purchase"
+    RETIREMENT = "retirement"
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A client's key for one purchase or retirement: a retry replays its first result.
+
+    Keys are scoped to the company acting, as payment APIs scope them to an account. The row is
+    written first in the operation's transaction, so a racing retry waits on the unique key and
+    then replays instead of acting twice.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        sa.UniqueConstraint("company_id", "key"),
+        sa.CheckConstraint("key <> ''", name="key_not_empty"),
+        sa.CheckConstraint("length(request_hash) = 64", name="request_hash_is_sha256_hex"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="companies.id", ondelete="RESTRICT")
+    key: str = Field(max_length=100)
+    operation: IdempotentOperation = Field(sa_type=enum_type(IdempotentOperation, "operation"))
+    # SHA-256 of the operation's canonical input: the same key with another input is refused.
+    request_hash: str = Field(max_length=64)
+    purchase_id: int | None = Field(default=None, foreign_key="purchases.id", ondelete="RESTRICT")
+    retirement_id: int | None = Field(
+        default=None, foreign_key="retirements.id", ondelete="RESTRICT"
+    )
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))

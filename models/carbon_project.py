@@ -18,6 +18,9 @@ from .base import (
     source_url_field,
 )
 
+# The exchange sells in US dollars: its reference prices are quoted in them (DOMAIN.md 4.12).
+EXCHANGE_CURRENCY = "USD"
+
 
 class Registry(StrEnum):
     """Carbon-credit registries and standards."""
@@ -95,6 +98,9 @@ class CarbonProject(SQLModel, table=True):
             " OR crediting_period_end > crediting_period_start",
             name="crediting_period_ordered",
         ),
+        sa.CheckConstraint(
+            "offer_price_cents IS NULL OR offer_price_cents > 0", name="offer_price_positive"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -116,6 +122,8 @@ class CarbonProject(SQLModel, table=True):
     crediting_period_start: date | None = None
     crediting_period_end: date | None = None
     description: str = Field(default="", sa_type=sa.Text)
+    # The exchange's price per credit in EXCHANGE_CURRENCY cents; null while not on offer.
+    offer_price_cents: int | None = Field(default=None, sa_type=sa.BigInteger)
     additionality_rating: QualityRating | None = _rating_field("additionality_rating")
     additionality_notes: str | None = Field(default=None, sa_type=sa.Text)
     quantification_rating: QualityRating | None = _rating_field("quantification_rating")

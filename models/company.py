@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -95,4 +95,27 @@ class EmissionsReport(SQLModel, table=True):
     scope_2_tco2e: int = Field(sa_type=sa.BigInteger)
     scope_3_tco2e: int = Field(sa_type=sa.BigInteger)
     public_url: str | None = Field(default=None, max_length=500)
+    provenance: Provenance = provenance_field()
+
+
+class BuyerCommitment(SQLModel, table=True):
+    """What a company declares to buy carbon credits: its net-zero target and the attestation
+    that credits address residual emissions only (the exchange's buyer conditions 1 and 3)."""
+
+    __tablename__ = "buyer_commitments"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "net_zero_target_year IS NULL OR net_zero_target_year BETWEEN 2019 AND 2100",
+            name="target_year_plausible",
+        ),
+    )
+
+    company_id: int = Field(foreign_key="companies.id", ondelete="CASCADE", primary_key=True)
+    net_zero_target_year: int | None = None
+    target_covers_scopes_1_to_3: bool = False
+    target_evidence_url: str | None = Field(default=None, max_length=500)
+    residual_use_attested_at: datetime | None = Field(
+        default=None, sa_type=sa.DateTime(timezone=True)
+    )
+    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     provenance: Provenance = provenance_field()

@@ -56,7 +56,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(_SQLITE_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# SQLite serialises writers; a write transaction that began as a reader could not upgrade once
+# another writer committed (SQLITE_BUSY_SNAPSHOT), so writes take the write lock at BEGIN.
+_SQLITE_IMMEDIATE = "pledgegraph_begin_immediate"
 
 
 def fts5_phrases(text: str | None) -> str:
@@ -68,6 +74,13 @@ def fts5_phrases(text: str | None) -> str:
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that never expire loaded rows on commit (no hidden I/O in async code)."""
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def create_write_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for write transactions: on SQLite they hold the write lock from BEGIN on."""
+    if engine.dialect.name == "sqlite":
+        engine = engine.execution_options(**{_SQLITE_IMMEDIATE: True})
+    return create_sessionmaker(engine)
 
 
 def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import SQLModel, col, func, select
+from sqlmodel import SQLModel, col, select
 from strawberry.dataloader import DataLoader
 
 from models import (
@@ -96,7 +96,6 @@ class Loaders:
     emissions_reports_by_company_id: DataLoader[int, list[EmissionsReport]]
     certificates_by_product_id: DataLoader[int, list[HeldCertificate]]
     issuances_by_project_id: DataLoader[int, list[Issuance]]
-    quantity_by_retirement_id: DataLoader[int, int]
     credit_totals_by_issuance_id: DataLoader[int, CreditTotals]
     credit_totals_by_project_id: DataLoader[int, CreditTotals]
     db: Database
@@ -156,7 +155,6 @@ class Loaders:
                 )
             ),
             certificates_by_product_id=DataLoader(partial(_held_certificates, db, viewer)),
-            quantity_by_retirement_id=DataLoader(partial(_retired_quantities, db)),
             credit_totals_by_issuance_id=DataLoader(
                 partial(credit_totals, db, col(Issuance.id), issued=col(Issuance.issued_quantity))
             ),
@@ -230,18 +228,6 @@ def ready_or_load(loader: DataLoader[K, V], key: K) -> V | Awaitable[V]:
     if future is not None and future.done() and not future.cancelled() and not future.exception():
         return future.result()
     return loader.load(key)
-
-
-async def _retired_quantities(db: Database, retirement_ids: Sequence[int]) -> list[int]:
-    # A retirement's quantity is public although its blocks are not (see resolvers.scope).
-    retirement_id = col(CreditBlock.retirement_id)
-    rows = await db.rows(
-        select(retirement_id, func.sum(col(CreditBlock.quantity)))
-        .where(retirement_id.in_(set(retirement_ids)))
-        .group_by(retirement_id)
-    )
-    totals = {key: int(total) for key, total in rows}
-    return [totals.get(i, 0) for i in retirement_ids]
 
 
 def _many(

@@ -23,7 +23,12 @@ from strawberry.asgi import GraphQL
 from strawberry.schema.base import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from models.db import Database, create_engine, create_read_sessionmaker, create_sessionmaker
+from models.db import (
+    Database,
+    create_engine,
+    create_read_sessionmaker,
+    create_write_sessionmaker,
+)
 from models.settings import DatabaseSettings
 from schema.auth import authenticate_request
 from schema.budget import Budget, budget_for
@@ -144,7 +149,7 @@ def create_app(
                 try:
                     yield State(
                         sessionmaker=create_read_sessionmaker(engine),
-                        writes=create_sessionmaker(engine),
+                        writes=create_write_sessionmaker(engine),
                         persisted_queries=persisted_queries,
                         budget=store,
                     )

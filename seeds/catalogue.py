@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate, pairwise
 from typing import Any
 
@@ -216,6 +216,7 @@ class Catalogue:
     companies: list[Row] = field(default_factory=list)
     signatures: list[Row] = field(default_factory=list)
     emissions_reports: list[Row] = field(default_factory=list)
+    buyer_commitments: list[Row] = field(default_factory=list)
     certifications: list[Row] = field(default_factory=list)
     company_ids: dict[str, int] = field(default_factory=dict)
     buyer_ids: list[int] = field(default_factory=list)
@@ -225,6 +226,7 @@ class Catalogue:
         self._real_companies()
         self._generated_companies()
         self._emissions_reports()
+        self._buyer_commitments()
         self._certifications()
         self._brands()
         return self
@@ -314,6 +316,24 @@ class Catalogue:
                         "provenance": Provenance.GENERATED,
                     }
                 )
+
+    def _buyer_commitments(self) -> None:
+        """Demo declarations to the credit exchange: most buyers meet every condition."""
+        rng = random.Random("commitments")
+        targets = {row["company_id"]: row["net_zero_target_year"] for row in self.signatures}
+        declared_at = datetime(SEED_TODAY.year, 1, 15, tzinfo=UTC)
+        for company_id in self.buyer_ids:
+            self.buyer_commitments.append(
+                {
+                    "company_id": company_id,
+                    "net_zero_target_year": targets.get(company_id, 2050),
+                    "target_covers_scopes_1_to_3": rng.random() < 0.95,
+                    "target_evidence_url": f"https://reports.example/{company_id}/net-zero.pdf",
+                    "residual_use_attested_at": declared_at if rng.random() < 0.85 else None,
+                    "updated_at": declared_at,
+                    "provenance": Provenance.GENERATED,
+                }
+            )
 
     def _certifications(self) -> None:
         for n, fact in enumerate(FACTS.certifications, start=1):

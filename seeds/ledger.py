@@ -57,6 +57,14 @@ RATING_NOTES = {
 }
 
 
+def _offer_price(kind: ProjectType, ratings: list[QualityRating]) -> int | None:
+    """The exchange's demo price: its band's midpoint; a project rated LOW is not offered."""
+    if QualityRating.LOW in ratings:
+        return None
+    low, high = PRICE_BAND[kind]
+    return (low + high) // 2
+
+
 def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
@@ -142,6 +150,8 @@ class Ledger:
         """Retire the first `quantity` credits of a held block; the rest stays held."""
         if quantity < block["quantity"]:
             block, _ = self._split(block, quantity, at)
+        issuance = self.issuances[block["issuance_id"] - 1]
+        retirement |= {"project_id": issuance["project_id"], "quantity": quantity}
         self.retirements.append(retirement)
         block["status"] = CreditStatus.RETIRED
         block["retirement_id"] = retirement["id"]
@@ -256,6 +266,7 @@ class Ledger:
                 "crediting_period_start": start,
                 "crediting_period_end": start.replace(year=start.year + 30),
                 "description": "Synthetic demo project.",
+                "offer_price_cents": _offer_price(kind, ratings),
                 "provenance": Provenance.GENERATED,
                 "source_url": None,
             }
@@ -316,7 +327,6 @@ class Ledger:
                 "total_price_cents": quantity * unit,
                 "currency": "USD",
                 "purchased_at": at,
-                "idempotency_key": None,
             }
             self.purchases.append(purchase)
             bought, rest = self._split(tail, quantity, at)

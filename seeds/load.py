@@ -43,6 +43,7 @@ async def seed(engine: AsyncEngine, scale: Scale, *, progress: bool = True) -> S
         (models.Company, catalogue.companies),
         (models.PledgeSignature, catalogue.signatures),
         (models.EmissionsReport, catalogue.emissions_reports),
+        (models.BuyerCommitment, catalogue.buyer_commitments),
         (models.Certification, catalogue.certifications),
     ]
     after: list[tuple[type[SQLModel], list[Row]]] = [

@@ -36,6 +36,7 @@ class BulkWriter:
         self._on_rows = on_rows
         self._empty_at_start: dict[str, bool] = {}
         self.inserted: dict[str, int] = {}
+        self._sequenced: set[str] = set()  # tables with an id sequence
 
     async def write(self, table: sa.Table, rows: Iterable[Row]) -> None:
         to_record = self._record_builder(table)
@@ -46,13 +47,15 @@ class BulkWriter:
             else:
                 inserted = await self._executemany(table, records)
             self.inserted[table.name] = self.inserted.get(table.name, 0) + inserted
+            if "id" in table.c:
+                self._sequenced.add(table.name)
             self._on_rows(len(chunk))
 
     async def finish(self) -> None:
         """Move PostgreSQL's id sequences past the explicit ids, so the app's inserts fit."""
         if self._dialect.name != "postgresql":
             return
-        for name in self.inserted:
+        for name in self._sequenced:
             await self._connection.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'),"
                 f" GREATEST((SELECT max(id) FROM {name}), 1))"

@@ -154,8 +154,13 @@ async def make_block(
     return await _add(db, models.CreditBlock(**(fields | overrides)))
 
 
-async def make_retirement(db: Database, **overrides: Any) -> models.Retirement:
+async def make_retirement(
+    db: Database, project: models.CarbonProject | None = None, **overrides: Any
+) -> models.Retirement:
+    project = project or await make_project(db)
     fields: dict[str, Any] = {
+        "project_id": project.id,
+        "quantity": 10,
         "beneficiary_name": "Beneficiary",
         "reason": models.RetirementReason.RESIDUAL_EMISSIONS,
         "claim_year": 2024,

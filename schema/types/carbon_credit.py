@@ -118,9 +118,17 @@ class Retirement(ModelNode):
     )
     source_url: str | None = strawberry.field(description="The public source of this record.")
 
-    @strawberry.field(description="Credits retired, tonnes CO2e (the sum of its serial blocks).")
-    async def quantity(self, root: strawberry.Parent[models.Retirement], info: Info) -> BigInt:
-        return await info.context.loaders.quantity_by_retirement_id.load(pk(root))  # type: ignore[return-value]
+    quantity: BigInt = strawberry.field(
+        description="Credits retired, tonnes CO2e: the sum of its serial blocks."
+    )
+
+    @strawberry.field(
+        description="The project whose credits were retired.", graphql_type=CarbonProject
+    )
+    async def project(
+        self, root: strawberry.Parent[models.Retirement], info: Info
+    ) -> models.CarbonProject | None:
+        return await info.context.loaders.carbon_project_by_id.load(root.project_id)
 
     @strawberry.field(
         description="The beneficiary, when it is a known company.", graphql_type=Company | None

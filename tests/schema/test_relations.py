@@ -282,37 +282,20 @@ async def test_carbon_project_issuances_are_its_own_by_vintage_and_point_back_to
     ]
 
 
-async def test_retirement_quantity_is_the_sum_of_its_credit_blocks(
-    gql: GraphQLClient, db: Database
-) -> None:
-    owner = await factories.make_company(db)
-    issuance = await factories.make_issuance(
-        db, await factories.make_project(db), total_quantity=1000, buffer_quantity=100
+async def test_retirement_shows_its_project_and_quantity(gql: GraphQLClient, db: Database) -> None:
+    project = await factories.make_project(db, name="Retired from")
+    await factories.make_retirement(
+        db, project, beneficiary_name="First", quantity=350, retired_on=date(2025, 3, 1)
     )
-    first = await factories.make_retirement(
-        db, beneficiary_name="First", retired_on=date(2025, 3, 1)
+    await factories.make_retirement(
+        db, project, beneficiary_name="Second", quantity=50, retired_on=date(2025, 2, 1)
     )
-    second = await factories.make_retirement(
-        db, beneficiary_name="Second", retired_on=date(2025, 2, 1)
-    )
-    await factories.make_retirement(db, beneficiary_name="Empty", retired_on=date(2025, 1, 1))
-    blocks = [(1, 100, first), (101, 350, first), (351, 400, second)]
-    for serial_start, serial_end, retirement in blocks:
-        await factories.make_block(
-            db,
-            issuance,
-            serial_start=serial_start,
-            serial_end=serial_end,
-            status=models.CreditStatus.RETIRED,
-            owner_company_id=owner.id,
-            retirement_id=retirement.id,
-        )
-    await factories.make_block(db, issuance, serial_start=401, serial_end=900)
 
-    data = await gql.data("{ retirements(first: 10) { nodes { beneficiaryName quantity } } }")
+    data = await gql.data(
+        "{ retirements(first: 10) { nodes { beneficiaryName quantity project { name } } } }"
+    )
 
     assert data["retirements"]["nodes"] == [
-        {"beneficiaryName": "First", "quantity": 350},
-        {"beneficiaryName": "Second", "quantity": 50},
-        {"beneficiaryName": "Empty", "quantity": 0},
+        {"beneficiaryName": "First", "quantity": 350, "project": {"name": "Retired from"}},
+        {"beneficiaryName": "Second", "quantity": 50, "project": {"name": "Retired from"}},
     ]

@@ -45,10 +45,12 @@ async def _rows(engine: AsyncEngine, sql: str) -> list[tuple[Any, ...]]:
 
 
 async def _fingerprint(engine: AsyncEngine) -> dict[str, tuple[object, ...]]:
-    """Per table: row count and the sum of ids, enough to see any insert or delete."""
+    """Per table: row count and the sum of keys, enough to see any insert or delete."""
     result: dict[str, tuple[object, ...]] = {}
     for table in SQLModel.metadata.sorted_tables:
-        (row,) = await _rows(engine, f"SELECT count(*), coalesce(sum(id), 0) FROM {table.name}")
+        (key,) = table.primary_key.columns
+        sql = f"SELECT count(*), coalesce(sum({key.name}), 0) FROM {table.name}"
+        (row,) = await _rows(engine, sql)
         result[table.name] = tuple(row)
     return result
 
@@ -56,8 +58,9 @@ async def _fingerprint(engine: AsyncEngine) -> dict[str, tuple[object, ...]]:
 async def test_seed_loads_every_table(seeded: tuple[AsyncEngine, SeedReport]) -> None:
     engine, report = seeded
     counts = {name: count for name, (count, _) in (await _fingerprint(engine)).items()}
-    # API keys are made by admins (`python -m schema.keys`), never by the seeds.
+    # API keys are made by admins, idempotency keys by buyers' requests: never by the seeds.
     assert counts.pop("api_keys") == 0
+    assert counts.pop("idempotency_keys") == 0
     assert counts == report.inserted
     assert report.inserted["products"] == DEMO.products
     assert report.inserted["pledge_signatures"] == DEMO.signatories
