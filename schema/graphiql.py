@@ -160,6 +160,24 @@ query Project($slug: String!) {
         "variables": '{"slug": "art102-guyana"}',
     },
     {
+        "query": """# The credit exchange's offer: projects on sale, their price and credits left.
+# With a partner key, creditsPurchase buys from it and creditsRetire retires what you
+# hold (see the README); Company.creditEligibility says whether your company may buy.
+query Offer {
+  carbonProjects(first: 10, where: {onOffer: true, priorityArea: {in: [LAND_RESTORATION]}}) {
+    totalCount
+    nodes {
+      name
+      projectType
+      offerPrice { amount currency }
+      credits { issued available retired }
+    }
+  }
+}
+""",
+        "variables": "{}",
+    },
+    {
         "query": """# Published retirements: who retired what, for which year.
 query Retirements {
   retirements(first: 20) {
