@@ -226,7 +226,9 @@ async def _cut(db: Database, block: CreditBlock, quantity: int) -> CreditBlock:
     if quantity == block.quantity:
         return block
     assert 0 < quantity < block.quantity
-    prefix = (block.registry_serial or "").rsplit("-", 1)[0] if block.registry_serial else None
+    prefix = await db.first(
+        select(col(Issuance.serial_prefix)).where(col(Issuance.id) == block.issuance_id)
+    )
     status, created_at = block.status, _now()
     cut = block.serial_start + quantity
     ranges = ((block.serial_start, cut - 1), (cut, block.serial_end))
@@ -238,7 +240,7 @@ async def _cut(db: Database, block: CreditBlock, quantity: int) -> CreditBlock:
             serial_start=start,
             serial_end=end,
             quantity=end - start + 1,
-            registry_serial=None if prefix is None else _serial_label(prefix, start, end),
+            registry_serial=_serial_label(prefix or "", start, end),
             status=status,
             owner_company_id=block.owner_company_id,
             parent_block_id=block.id,
