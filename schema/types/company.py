@@ -125,11 +125,11 @@ class Company(ModelNode):
 
     @strawberry.field(
         description=(
-            "Whether the company may buy credits on the exchange, with each condition's check."
-            " Private like the declarations it is computed from: its details quote the"
-            " declared target, and whether a company may buy credits is its own business,"
-            " as its holdings are; the published parts (pledge signature, emissions reports,"
-            " retirements) stay readable by anyone." + PRIVATE
+            "Whether the company may buy credits on the exchange, each condition checked."
+            " Private, like its holdings: the checks quote the company's own declarations (see"
+            " `buyerCommitment`), and whether a company may buy is between it and the exchange."
+            " The public facts it is computed from stay public: `signature`, `emissionsReports`."
+            + PRIVATE
         ),
         graphql_type=CreditEligibility | None,
     )
