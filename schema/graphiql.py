@@ -188,6 +188,22 @@ query Retirements {
         "variables": "{}",
     },
     {
+        "query": """# Can we buy credits? The exchange's three buyer conditions, from our data.
+# Eligibility and the declarations behind it are private: send your partner key from the
+# Headers tab ({"Authorization": "Bearer pgk_..."}) and your company's slug. Meet a missing
+# condition with netZeroTargetSet, emissionsReportSubmit or residualUseAttest.
+query CanWeBuyCredits($slug: String!) {
+  company(slug: $slug) {
+    name
+    signature { netZeroTargetYear }
+    creditEligibility { eligible checks { criterion met detail } }
+    buyerCommitment { netZeroTargetYear coversScopes1To3 evidenceUrl residualUseAttestedAt }
+  }
+}
+""",
+        "variables": '{"slug": "amazon"}',
+    },
+    {
         "query": """# Who am I? Send your key from the Headers tab:
 #   {"Authorization": "Bearer pgk_..."}
 # Partners then also see their own company's credit blocks and purchases; see
