@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import NewType
 
@@ -43,3 +44,8 @@ class Money:
     @classmethod
     def from_cents(cls, cents: int, currency: str) -> Money:
         return cls(amount=Decimal(cents).scaleb(-2), currency=currency)
+
+
+def utc(moment: datetime) -> datetime:
+    """An instant read back from the database, in UTC (SQLite returns it without its zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

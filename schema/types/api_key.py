@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 
 import models
 from schema.context import Info
 from schema.enums import ApiKeyRole
+from schema.scalars import utc
 from schema.types.company import Company
 from schema.types.node import ModelNode
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @strawberry.type(
@@ -51,8 +47,8 @@ class ApiKey(ModelNode):
 
     @strawberry.field(description="When the key was made.")
     def created_at(self, root: strawberry.Parent[models.ApiKey]) -> datetime:
-        return _utc(root.created_at)
+        return utc(root.created_at)
 
     @strawberry.field(description="When the key was revoked; null while it works.")
     def revoked_at(self, root: strawberry.Parent[models.ApiKey]) -> datetime | None:
-        return _utc(root.revoked_at) if root.revoked_at else None
+        return utc(root.revoked_at) if root.revoked_at else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -14,7 +14,7 @@ from resolvers.loaders import ready_or_load
 from schema.context import Info
 from schema.enums import CreditStatus, Provenance, RetirementReason
 from schema.inputs import CreditBlockOrder, CreditBlockWhere
-from schema.scalars import BigInt, Money
+from schema.scalars import BigInt, Money, utc
 from schema.types.carbon_project import CarbonProject, CreditTotals
 from schema.types.company import Company
 from schema.types.connection import connection_field
@@ -24,11 +24,6 @@ PRIVATE = (
     " Private: visible to the partners of the owning company and to admins only; to anyone else"
     " it does not exist (null from `node`, absent from lists and counts)."
 )
-
-
-def _utc(moment: datetime) -> datetime:
-    """An instant read back from the database, in UTC (SQLite returns it without its zone)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @strawberry.type(
@@ -194,7 +189,7 @@ class CreditBlock(ModelNode):
 
     @strawberry.field(description="When the block came to be: issued, split off or bought (UTC).")
     def created_at(self, root: strawberry.Parent[models.CreditBlock]) -> datetime:
-        return _utc(root.created_at)
+        return utc(root.created_at)
 
     @strawberry.field(
         description="The issuance the serial numbers belong to.", graphql_type=Issuance
@@ -299,7 +294,7 @@ class Purchase(ModelNode):
 
     @strawberry.field(description="When the purchase was made (UTC).")
     def purchased_at(self, root: strawberry.Parent[models.Purchase]) -> datetime:
-        return _utc(root.purchased_at)
+        return utc(root.purchased_at)
 
     @strawberry.field(description="The buying company.", graphql_type=Company)
     def buyer(

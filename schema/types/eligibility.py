@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 
 import models
 from resolvers.eligibility import Check, Eligibility
 from schema.enums import EligibilityCriterion, Provenance
+from schema.scalars import utc
 
 PRIVATE = (
     " Private: null unless you are one of the company's partners or an admin (admins see every"
     " company's)."
 )
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @strawberry.type(
@@ -62,11 +58,11 @@ class BuyerCommitment:
         self, root: strawberry.Parent[models.BuyerCommitment]
     ) -> datetime | None:
         moment = root.residual_use_attested_at
-        return None if moment is None else _utc(moment)
+        return None if moment is None else utc(moment)
 
     @strawberry.field(description="When the company last changed these declarations (UTC).")
     def updated_at(self, root: strawberry.Parent[models.BuyerCommitment]) -> datetime:
-        return _utc(root.updated_at)
+        return utc(root.updated_at)
 
     provenance: Provenance = strawberry.field(
         description=(
