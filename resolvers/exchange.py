@@ -323,10 +323,9 @@ async def purchase_credits(
     async def work() -> Purchase:
         await _lock(db, CarbonProject, [project_id])
         project = await db.first(select(CarbonProject).where(col(CarbonProject.id) == project_id))
+        await _require_company(db, buyer)
         if project is None:
-            raise Refused(
-                [_problem("project_id", "No project has this id.", ProblemCode.NOT_FOUND)]
-            )
+            raise Refused([_no_project()])
         (eligibility,) = await credit_eligibility(db, [buyer])
         problems = [
             _problem(None, check.detail, ProblemCode.INELIGIBLE_BUYER)
@@ -422,6 +421,13 @@ async def _project_blocks(
     return [(block, block_vintage) for block, block_vintage in await db.rows(statement)]
 
 
+async def _require_company(db: Database, company_id: int) -> None:
+    """An admin may name a company that does not exist; a partner's own always does."""
+    if await db.first(select(col(Company.id)).where(col(Company.id) == company_id)) is None:
+        message = "No company has this id."
+        raise Refused([_problem("company_id", message, ProblemCode.NOT_FOUND)])
+
+
 def _no_project() -> Problem:
     return _problem("project_id", "No project has this id.", ProblemCode.NOT_FOUND)
 
@@ -467,6 +473,7 @@ async def retire_credits(
 
     async def work() -> Retirement:
         await _lock(db, Company, [holder, beneficiary])
+        await _require_company(db, holder)
         named = await db.first(select(Company).where(col(Company.id) == beneficiary))
         if named is None:
             message = "No company has this id."

@@ -547,3 +547,21 @@ async def test_an_admin_cancels_part_of_a_block_and_retired_credits_stay_final(
     assert [e["code"] for e in again["creditBlockCancel"]["userErrors"]] == ["ALREADY_RETIRED"]
     assert [e["code"] for e in split["creditBlockCancel"]["userErrors"]] == ["INVALID_INPUT"]
     await assert_books_balance(db)
+
+
+async def test_an_admin_acting_for_a_missing_company_is_not_found(
+    gql: GraphQLClient, db: Database
+) -> None:
+    project = await project_on_offer(db)
+    await record(gql, project)
+    missing = gid("Company", 2_000_000_000)
+    purchase = {"companyId": missing, "projectId": gid("CarbonProject", project.id), "quantity": 1}
+    retirement = purchase | {"reason": "OTHER", "claimYear": LAST_YEAR}
+
+    bought = await gql.as_viewer(ADMIN).data(PURCHASE, input=purchase)
+    retired = await gql.as_viewer(ADMIN).data(RETIRE, input=retirement)
+
+    for payload in (bought["creditsPurchase"], retired["creditsRetire"]):
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+            (["input", "companyId"], "NOT_FOUND")
+        ]
