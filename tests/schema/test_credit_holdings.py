@@ -4,6 +4,7 @@ it, paged, filtered and ordered like every connection, and batched per parent.""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -277,7 +278,7 @@ async def test_holding_filters_match_and_count_the_same_groups(
 
 PROJECT_NAMES = {"forest": "Alpha Forest", "stoves": "Beta Cookstoves"}
 STATUS_VALUES = {"HELD": "held", "RETIRED": "retired", "CANCELLED": "cancelled"}
-SORT_VALUES = {
+SORT_VALUES: dict[str, Callable[[Group, tuple[int, int, int]], Any]] = {
     "PROJECT": lambda group, totals: PROJECT_NAMES[group[1]],
     "VINTAGE": lambda group, totals: group[2],
     "STATUS": lambda group, totals: STATUS_VALUES[group[3]],
@@ -436,9 +437,10 @@ async def companies_with_holdings(db: Database) -> None:
         await factories.make_issuance(db, project, vintage=v, total_quantity=2100)
         for v in (2021, 2022)
     ]
+    issuance_ids = [issuance.id for issuance in issuances if issuance.id is not None]
     db.session.add_all(
         models.CreditBlock(
-            issuance_id=issuance.id,
+            issuance_id=issuance_id,
             serial_start=20 * n + 1,
             serial_end=20 * n + 10 + v,
             quantity=10 + v,
@@ -447,7 +449,7 @@ async def companies_with_holdings(db: Database) -> None:
             created_at=datetime(2024, 1, 1, tzinfo=UTC),
         )
         for n, company in enumerate(companies)
-        for v, issuance in enumerate(issuances)
+        for v, issuance_id in enumerate(issuance_ids)
     )
     await db.session.flush()
 
