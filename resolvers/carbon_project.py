@@ -9,7 +9,7 @@ from sqlmodel import col
 from models import CarbonProject
 from models.db import Database
 
-from .entity_map import TEXT, Column, EntityMap, ListItem, find_by
+from .entity_map import TEXT, Column, Custom, EntityMap, ListItem, find_by
 from .pagination import Listing, SortKey
 from .viewer import Viewer
 
@@ -30,6 +30,13 @@ CARBON_PROJECTS: EntityMap[CarbonProject] = EntityMap(
         "additionality_rating": Column(col(CarbonProject.additionality_rating)),
         "quantification_rating": Column(col(CarbonProject.quantification_rating)),
         "safeguards_rating": Column(col(CarbonProject.safeguards_rating)),
+        "on_offer": Custom(
+            lambda value: (
+                col(CarbonProject.offer_price_cents).is_not(None)
+                if value
+                else col(CarbonProject.offer_price_cents).is_(None)
+            )
+        ),
     },
     orderings={
         "NAME": SortKey(col(CarbonProject.name), "name"),

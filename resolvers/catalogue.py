@@ -218,6 +218,14 @@ def _project_rules(row: Mapping[str, Any], given: Mapping[str, Any]) -> list[Pro
     return problems
 
 
+def _offer_price(amount: Any) -> int:
+    """The exchange's price per credit in US cents: positive, at most two decimals."""
+    price = cents(amount)
+    if price == 0:
+        raise Invalid("Must be more than zero; leave it out (null) to take credits off offer.")
+    return price
+
+
 _rating = optional(member(models.QualityRating))
 _notes = optional(_long_text())
 
@@ -248,6 +256,7 @@ CARBON_PROJECT = Entity(
         "quantification_notes": _notes,
         "safeguards_rating": _rating,
         "safeguards_notes": _notes,
+        "offer_price": optional(_offer_price),
         "provenance": provenance,
         "source_url": optional(url(500)),
     },
@@ -260,7 +269,7 @@ CARBON_PROJECT = Entity(
             "The registry already lists a project with this id.",
         ),
     ],
-    columns={"registry": "issuing_registry"},
+    columns={"registry": "issuing_registry", "offer_price": "offer_price_cents"},
     rules=_project_rules,
 )
 

@@ -1,21 +1,44 @@
-"""Who may buy credits on the exchange: the three buyer conditions, computed from data."""
+"""Who may buy credits on the exchange: the three buyer conditions, computed from data, and the
+commitments (net-zero target, residual-use attestation) a company declares to meet them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
-from models import BuyerCommitment, Company, EmissionsReport, PledgeSignature
+from models import BuyerCommitment, Company, EmissionsReport, PledgeSignature, Provenance
 from models.db import Database
 
-from .writes import today
+from .viewer import Viewer, acting_company
+from .writes import Check as FieldCheck
+from .writes import (
+    Problem,
+    ProblemCode,
+    Refused,
+    Written,
+    at,
+    check_values,
+    optional,
+    required,
+    today,
+    url,
+    whole,
+    write,
+)
 
 LATEST_TARGET_YEAR = 2050  # condition 1: net zero no later than this
 REPORTING_WINDOW = 2  # condition 2: a public report for one of the last two full years
+# The table's bounds: no target predates The Climate Pledge; one after 2050 is stored as
+# declared (the check then says why condition 1 is unmet) rather than refused.
+FIRST_TARGET_YEAR = 2019
+LAST_TARGET_YEAR = 2100
 
 
 class Criterion(StrEnum):
@@ -93,6 +116,123 @@ async def credit_eligibility(db: Database, company_ids: Sequence[int]) -> list[E
         )
         result.append(Eligibility(checks))
     return result
+
+
+async def visible_credit_eligibility(
+    db: Database, company_ids: Sequence[int], *, viewer: Viewer
+) -> list[Eligibility | None]:
+    """Each company's eligibility for `viewer`: None where the viewer does not own the company.
+
+    Eligibility is private like the evidence it is computed from (its details quote the
+    declared target), so only the company's partners and admins see it; for anyone else it
+    costs no statement at all.
+    """
+    owned = [company_id for company_id in company_ids if viewer.owns(company_id)]
+    if not owned:
+        return [None] * len(company_ids)
+    found = dict(zip(owned, await credit_eligibility(db, owned), strict=True))
+    return [found.get(company_id) for company_id in company_ids]
+
+
+def _target_fields() -> Mapping[str, FieldCheck]:
+    return {
+        "year": whole(FIRST_TARGET_YEAR, LAST_TARGET_YEAR),
+        "covers_scopes_1_to_3": lambda value: bool(required(value)),
+        "evidence_url": optional(url(500)),
+    }
+
+
+async def set_net_zero_target(
+    db: Database, *, viewer: Viewer, company_id: int | None, values: Mapping[str, Any]
+) -> Written[BuyerCommitment]:
+    """Declare the company's net-zero target (buyer condition 1), replacing any declared before.
+
+    The attestation is left as it is. Provenance describes the target: SOURCED when it is
+    published at the evidence URL, UNCONFIRMED when it is the company's word alone (the API
+    records what partners declare; nobody here has read the evidence).
+    """
+    company = acting_company(viewer, company_id, "declare a net-zero target")
+
+    async def work() -> BuyerCommitment:
+        fields, problems = check_values(values, _target_fields())
+        unknown = await _company_problem(db, company)
+        if unknown is not None:
+            problems.insert(0, unknown)
+        if problems:
+            raise Refused(problems)
+        assert company is not None
+        evidence = fields.get("evidence_url")
+        target = {
+            "net_zero_target_year": fields["year"],
+            "target_covers_scopes_1_to_3": fields["covers_scopes_1_to_3"],
+            "target_evidence_url": evidence,
+            "provenance": Provenance.SOURCED if evidence else Provenance.UNCONFIRMED,
+        }
+        return await _upsert(db, company, target)
+
+    return await write(db, work)
+
+
+async def attest_residual_use(
+    db: Database, *, viewer: Viewer, company_id: int | None, attested: bool
+) -> Written[BuyerCommitment]:
+    """Attest (or withdraw the attestation) that credits address residual emissions only.
+
+    Attesting again renews the date, so the latest attestation is what the exchange sees. The
+    target and its provenance are left as they are: an attestation is the company's own word
+    by nature, dated by `residual_use_attested_at`.
+    """
+    company = acting_company(viewer, company_id, "attest its use of credits")
+
+    async def work() -> BuyerCommitment:
+        unknown = await _company_problem(db, company)
+        if unknown is not None:
+            raise Refused([unknown])
+        assert company is not None
+        moment = datetime.now(UTC) if attested else None
+        return await _upsert(db, company, {"residual_use_attested_at": moment})
+
+    return await write(db, work)
+
+
+async def _company_problem(db: Database, company_id: int | None) -> Problem | None:
+    """Why the input names no company to declare for (only admins name one); None if fine."""
+    if company_id is None:
+        return Problem(at("company_id"), "Name the company.", ProblemCode.BLANK)
+    found = await db.rows(sa.select(col(Company.id)).where(col(Company.id) == company_id))
+    if not found:
+        return Problem(at("company_id"), "No company has this id.", ProblemCode.NOT_FOUND)
+    return None
+
+
+async def _upsert(db: Database, company_id: int, changes: Mapping[str, Any]) -> BuyerCommitment:
+    """The company's commitment with `changes`, inserted or updated by one statement.
+
+    INSERT .. ON CONFLICT on the primary key: two first declarations racing both succeed (the
+    later one wins) instead of one failing on the key, and no read-then-write gap exists.
+    """
+    changed = {**changes, "updated_at": datetime.now(UTC)}
+    new = {
+        "company_id": company_id,
+        "net_zero_target_year": None,
+        "target_covers_scopes_1_to_3": False,
+        "target_evidence_url": None,
+        "residual_use_attested_at": None,
+        "provenance": Provenance.UNCONFIRMED,
+        **changed,
+    }
+    insert = postgresql.insert if db.dialect_name == "postgresql" else sqlite.insert
+    statement = (
+        insert(BuyerCommitment)
+        .values(new)
+        .on_conflict_do_update(index_elements=[col(BuyerCommitment.company_id)], set_=changed)
+        .returning(BuyerCommitment)
+        # The session may hold the row from an earlier read in this operation.
+        .execution_options(populate_existing=True)
+    )
+    ((commitment,),) = await db.rows(statement)
+    assert isinstance(commitment, BuyerCommitment)
+    return commitment
 
 
 def _target_check(year: int | None, covers_all_scopes: bool, *, pledge_year: int | None) -> Check:

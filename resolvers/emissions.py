@@ -10,8 +10,7 @@ from sqlmodel import col, select
 import models
 from models.db import Database
 
-from .errors import Forbidden
-from .viewer import Role, Viewer
+from .viewer import Viewer, acting_company
 from .writes import (
     Check,
     Conflict,
@@ -57,21 +56,6 @@ def _checks() -> Mapping[str, Check]:
     }
 
 
-def reporting_company(viewer: Viewer, company_id: int | None) -> int | None:
-    """The company the caller may submit for: a partner's own, any for an admin.
-
-    None when an admin names no company. Raises Forbidden for anyone else, before anything
-    about the input or the company is looked at.
-    """
-    if viewer.is_admin:
-        return company_id
-    if viewer.role is Role.PARTNER and viewer.company_id is not None:
-        if company_id is None or viewer.owns(company_id):
-            return viewer.company_id
-        raise Forbidden("A partner may submit emissions reports for its own company only.")
-    raise Forbidden("Submitting an emissions report needs a partner's or an admin's API key.")
-
-
 async def submit_emissions_report(
     db: Database, *, viewer: Viewer, company_id: int | None, values: Mapping[str, Any]
 ) -> Written[models.EmissionsReport]:
@@ -81,7 +65,7 @@ async def submit_emissions_report(
     input twice leaves the same state: retries are safe. The provenance follows the figures'
     source: SOURCED when the report is published at `public_url`, else UNCONFIRMED.
     """
-    reporter = reporting_company(viewer, company_id)
+    reporter = acting_company(viewer, company_id, "submit emissions reports")
 
     async def work() -> models.EmissionsReport:
         columns, problems = check_values(values, _checks())

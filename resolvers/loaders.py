@@ -18,6 +18,7 @@ from sqlmodel import SQLModel, col, select
 from strawberry.dataloader import DataLoader
 
 from models import (
+    BuyerCommitment,
     CarbonProject,
     Certification,
     Company,
@@ -32,6 +33,7 @@ from models import (
 from models.db import Database
 
 from .carbon_credit import CreditTotals, credit_totals
+from .eligibility import Eligibility, visible_credit_eligibility
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
 from .scope import scoped
 from .statements import built_once
@@ -94,6 +96,8 @@ class Loaders:
     purchase_by_id: DataLoader[int, Purchase | None]
     signature_by_company_id: DataLoader[int, PledgeSignature | None]
     emissions_reports_by_company_id: DataLoader[int, list[EmissionsReport]]
+    buyer_commitment_by_company_id: DataLoader[int, BuyerCommitment | None]
+    credit_eligibility_by_company_id: DataLoader[int, Eligibility | None]
     certificates_by_product_id: DataLoader[int, list[HeldCertificate]]
     issuances_by_project_id: DataLoader[int, list[Issuance]]
     credit_totals_by_issuance_id: DataLoader[int, CreditTotals]
@@ -153,6 +157,12 @@ class Loaders:
                     col(EmissionsReport.company_id),
                     col(EmissionsReport.year),
                 )
+            ),
+            buyer_commitment_by_company_id=DataLoader(
+                partial(_one_by_key, db, viewer, BuyerCommitment, col(BuyerCommitment.company_id))
+            ),
+            credit_eligibility_by_company_id=DataLoader(
+                partial(visible_credit_eligibility, db, viewer=viewer)
             ),
             certificates_by_product_id=DataLoader(partial(_held_certificates, db, viewer)),
             credit_totals_by_issuance_id=DataLoader(

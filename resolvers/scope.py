@@ -22,6 +22,10 @@ Decisions on credit blocks:
 - Split and cancelled blocks keep their owner (or none), so lineage is visible exactly as far
   as the owner's own blocks go.
 
+Decisions on buyer commitments: a company's net-zero target as declared to the exchange and
+its residual-use attestation are private to it (the exchange's evidence file, not a public
+claim), and so is the eligibility computed from them (resolvers.eligibility).
+
 Deliberately public aggregates over these tables: credit totals per project and per issuance,
 and a retirement's quantity (registries publish retirements with their serial ranges).
 """
@@ -36,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel, col
 
-from models import ApiKey, CreditBlock, CreditHolding, Purchase
+from models import ApiKey, BuyerCommitment, CreditBlock, CreditHolding, Purchase
 
 from .viewer import Viewer
 
@@ -59,6 +63,7 @@ class Scope:
 PRIVATE: Mapping[type[SQLModel], Scope] = {
     # A partner key's company sees its keys; admin keys (no company) only admins see.
     ApiKey: Scope(owner=col(ApiKey.company_id)),
+    BuyerCommitment: Scope(owner=col(BuyerCommitment.company_id)),
     CreditBlock: Scope(owner=col(CreditBlock.owner_company_id)),
     # A company's blocks grouped (a view over credit_blocks): private like the blocks.
     CreditHolding: Scope(owner=col(CreditHolding.owner_company_id)),

@@ -42,3 +42,18 @@ def require_admin(viewer: Viewer, action: str) -> None:
     """Refuse (FORBIDDEN) unless the caller is an admin; `action` says what only admins do."""
     if not viewer.is_admin:
         raise Forbidden(f"Only an admin API key may {action}.")
+
+
+def acting_company(viewer: Viewer, company_id: int | None, action: str) -> int | None:
+    """The company the caller may `action` for: a partner's own, any for an admin.
+
+    None when an admin names no company. Raises Forbidden for anyone else, before anything
+    about the input or the company is looked at.
+    """
+    if viewer.is_admin:
+        return company_id
+    if viewer.role is Role.PARTNER and viewer.company_id is not None:
+        if company_id is None or viewer.owns(company_id):
+            return viewer.company_id
+        raise Forbidden(f"A partner may {action} for its own company only.")
+    raise Forbidden(f"Only a partner's or an admin's API key may {action}.")

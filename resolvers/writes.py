@@ -37,6 +37,15 @@ class ProblemCode(StrEnum):
     TOO_LONG = "TOO_LONG"
     NOT_FOUND = "NOT_FOUND"
     ALREADY_EXISTS = "ALREADY_EXISTS"
+    # The credit exchange's refusals (resolvers.exchange).
+    INELIGIBLE_BUYER = "INELIGIBLE_BUYER"
+    NOT_FOR_SALE = "NOT_FOR_SALE"
+    PRICE_ABOVE_LIMIT = "PRICE_ABOVE_LIMIT"
+    INSUFFICIENT_CREDITS = "INSUFFICIENT_CREDITS"
+    ALREADY_RETIRED = "ALREADY_RETIRED"
+    ALREADY_CANCELLED = "ALREADY_CANCELLED"
+    CLAIM_EXCEEDS_REPORTED_EMISSIONS = "CLAIM_EXCEEDS_REPORTED_EMISSIONS"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,7 @@ class Written(Generic[Row_co]):
 
     row: Row_co | None = None
     problems: tuple[Problem, ...] = ()
+    replayed: bool = False  # the row an earlier request with the same idempotency key wrote
 
 
 class Refused(Exception):

@@ -7,7 +7,7 @@ from enum import StrEnum
 import strawberry
 
 import models
-from resolvers import viewer
+from resolvers import eligibility, viewer
 
 
 def described(
@@ -223,4 +223,24 @@ described(
         "PARTNER": "Act for one company: public data plus that company's own private data.",
         "ADMIN": "Act for the service: everything, including API key management.",
     },
+)
+
+EligibilityCriterion = eligibility.Criterion
+described(
+    EligibilityCriterion,
+    "One of the three conditions the credit exchange sets for buyers.",
+    {
+        "NET_ZERO_TARGET": (
+            "A net-zero target no later than 2050 covering scopes 1, 2 and 3; a Climate Pledge"
+            " signature (net zero by 2040) meets it."
+        ),
+        "PUBLIC_EMISSIONS_REPORTING": (
+            "A published emissions report for one of the last two full calendar years."
+        ),
+        "RESIDUAL_EMISSIONS_ONLY": (
+            "An attestation that credits address residual emissions only, never instead of"
+            " reducing emissions."
+        ),
+    },
+    name="EligibilityCriterion",
 )

@@ -160,6 +160,24 @@ query Project($slug: String!) {
         "variables": '{"slug": "art102-guyana"}',
     },
     {
+        "query": """# The credit exchange's offer: projects on sale, their price and credits left.
+# With a partner key, creditsPurchase buys from it and creditsRetire retires what you
+# hold (see the README); Company.creditEligibility says whether your company may buy.
+query Offer {
+  carbonProjects(first: 10, where: {onOffer: true, priorityArea: {in: [LAND_RESTORATION]}}) {
+    totalCount
+    nodes {
+      name
+      projectType
+      offerPrice { amount currency }
+      credits { issued available retired }
+    }
+  }
+}
+""",
+        "variables": "{}",
+    },
+    {
         "query": """# Published retirements: who retired what, for which year.
 query Retirements {
   retirements(first: 20) {
@@ -168,6 +186,22 @@ query Retirements {
 }
 """,
         "variables": "{}",
+    },
+    {
+        "query": """# Can we buy credits? The exchange's three buyer conditions, from our data.
+# Eligibility and the declarations behind it are private: send your partner key from the
+# Headers tab ({"Authorization": "Bearer pgk_..."}) and your company's slug. Meet a missing
+# condition with netZeroTargetSet, emissionsReportSubmit or residualUseAttest.
+query CanWeBuyCredits($slug: String!) {
+  company(slug: $slug) {
+    name
+    signature { netZeroTargetYear }
+    creditEligibility { eligible checks { criterion met detail } }
+    buyerCommitment { netZeroTargetYear coversScopes1To3 evidenceUrl residualUseAttestedAt }
+  }
+}
+""",
+        "variables": '{"slug": "amazon"}',
     },
     {
         "query": """# Who am I? Send your key from the Headers tab:

@@ -233,6 +233,10 @@ class CarbonProjectWhere:
     safeguards_rating: EnumFilter[QualityRating] | None = strawberry.field(
         default=None, description="Rating for social and environmental safeguards."
     )
+    on_offer: bool | None = strawberry.field(
+        default=None,
+        description="True: the exchange offers its credits (it has an `offerPrice`); false: not.",
+    )
     and_: list[CarbonProjectWhere] | None = strawberry.field(
         default=None, name="AND", description=AND
     )

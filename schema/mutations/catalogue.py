@@ -371,6 +371,10 @@ PROJECT = {
     "quantification_notes": "Why the project got its quantification rating.",
     "safeguards_rating": "The exchange's safeguards rating; null if not assessed.",
     "safeguards_notes": "Why the project got its safeguards rating.",
+    "offer_price": (
+        "The exchange's price per credit in US dollars, a decimal string with at most two"
+        ' decimals (e.g. "25.50"); null: its credits are not on offer.'
+    ),
 }
 
 
@@ -415,6 +419,7 @@ class CarbonProjectCreateInput:
     safeguards_notes: str | None = strawberry.field(
         default=None, description=PROJECT["safeguards_notes"]
     )
+    offer_price: Decimal | None = strawberry.field(default=None, description=PROJECT["offer_price"])
     provenance: Provenance = strawberry.field(
         default=models.Provenance.UNCONFIRMED, description=PROVENANCE
     )
@@ -449,6 +454,7 @@ class CarbonProjectUpdateInput:
     quantification_notes: str | None = _keep(PROJECT["quantification_notes"])
     safeguards_rating: QualityRating | None = _keep(PROJECT["safeguards_rating"])
     safeguards_notes: str | None = _keep(PROJECT["safeguards_notes"])
+    offer_price: Decimal | None = _keep(PROJECT["offer_price"])
     provenance: Provenance | None = _keep(PROVENANCE)
     source_url: str | None = _keep(SOURCE_URL)
 

@@ -20,7 +20,7 @@ from schema.enums import (
     Registry,
 )
 from schema.inputs import RetirementOrder, RetirementWhere
-from schema.scalars import BigInt
+from schema.scalars import BigInt, Money
 from schema.types.connection import connection_field
 from schema.types.node import ModelNode, pk
 
@@ -100,6 +100,17 @@ class CarbonProject(ModelNode):
         description="Whether this record is sourced, unconfirmed or generated."
     )
     source_url: str | None = strawberry.field(description="The public source of this record.")
+
+    @strawberry.field(
+        description=(
+            "The exchange's price per credit; null while its credits are not on offer (a"
+            " project rated LOW on any dimension is not offered until remediated)."
+        )
+    )
+    def offer_price(self, root: strawberry.Parent[models.CarbonProject]) -> Money | None:
+        if root.offer_price_cents is None:
+            return None
+        return Money.from_cents(root.offer_price_cents, models.EXCHANGE_CURRENCY)
 
     @strawberry.field(description="The registry that lists the project.", graphql_type=Registry)
     def registry(self, root: strawberry.Parent[models.CarbonProject]) -> models.Registry:

@@ -9,6 +9,7 @@ import strawberry
 
 import models
 from resolvers import carbon_credit, product
+from resolvers.eligibility import Eligibility
 from schema.context import Info
 from schema.enums import Provenance
 from schema.inputs import (
@@ -25,6 +26,7 @@ from schema.inputs import (
 )
 from schema.scalars import BigInt
 from schema.types.connection import connection_field
+from schema.types.eligibility import PRIVATE, BuyerCommitment, CreditEligibility
 from schema.types.node import ModelNode, pk
 
 if TYPE_CHECKING:
@@ -112,6 +114,33 @@ class Company(ModelNode):
         self, root: strawberry.Parent[models.Company], info: Info
     ) -> list[models.EmissionsReport]:
         return await info.context.loaders.emissions_reports_by_company_id.load(pk(root))
+
+    @strawberry.field(
+        description=(
+            "What the company has declared to the credit exchange: its net-zero target and its"
+            " residual-use attestation; null if it has declared nothing." + PRIVATE
+        ),
+        graphql_type=BuyerCommitment | None,
+    )
+    async def buyer_commitment(
+        self, root: strawberry.Parent[models.Company], info: Info
+    ) -> models.BuyerCommitment | None:
+        return await info.context.loaders.buyer_commitment_by_company_id.load(pk(root))
+
+    @strawberry.field(
+        description=(
+            "Whether the company may buy credits on the exchange, each condition checked."
+            " Private, like its holdings: the checks quote the company's own declarations (see"
+            " `buyerCommitment`), and whether a company may buy is between it and the exchange."
+            " The public facts it is computed from stay public: `signature`, `emissionsReports`."
+            + PRIVATE
+        ),
+        graphql_type=CreditEligibility | None,
+    )
+    async def credit_eligibility(
+        self, root: strawberry.Parent[models.Company], info: Info
+    ) -> Eligibility | None:
+        return await info.context.loaders.credit_eligibility_by_company_id.load(pk(root))
 
     products = connection_field(
         node=Annotated["Product", strawberry.lazy("schema.types.product")],

@@ -19,6 +19,24 @@ described(
         "TOO_LONG": "A text is longer than allowed.",
         "NOT_FOUND": "Something the input refers to does not exist or is not yours.",
         "ALREADY_EXISTS": "A record with the same unique key exists.",
+        "INELIGIBLE_BUYER": (
+            "The buying company does not meet one of the exchange's buyer conditions; one error"
+            " per unmet condition (see `Company.creditEligibility`)."
+        ),
+        "NOT_FOR_SALE": "The project's credits are not on offer on the exchange.",
+        "PRICE_ABOVE_LIMIT": "The offer price is above the `maxUnitPrice` given.",
+        "INSUFFICIENT_CREDITS": (
+            "Fewer credits are available (to buy) or held (to retire or cancel) than asked for."
+        ),
+        "ALREADY_RETIRED": "The credits were retired already; a serial is retired at most once.",
+        "ALREADY_CANCELLED": "The credits were cancelled already; cancelled credits are final.",
+        "CLAIM_EXCEEDS_REPORTED_EMISSIONS": (
+            "Credits retired for a claim year may not exceed the emissions the beneficiary"
+            " publicly reported for that year (credits address residual emissions only)."
+        ),
+        "IDEMPOTENCY_KEY_REUSED": (
+            "The idempotency key was used before with a different input or operation."
+        ),
     },
     name="UserErrorCode",
 )

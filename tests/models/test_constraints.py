@@ -402,3 +402,54 @@ async def test_refused_ledger_changes_leave_the_event_as_it_was(
                 await connection.execute(change(rows))
 
     assert (await connection.execute(read)).all() == before != []
+
+
+async def _existing_block(connection: AsyncConnection, rows: Rows, status: str) -> int:
+    """A block of serials 1-10 of the issuance, in `status`."""
+    owner = {"owner_company_id": rows.company} if status == "held" else {}
+    inserted = await connection.execute(
+        block(rows, status=status, **owner).returning(models.CreditBlock.id)  # type: ignore[attr-defined]
+    )
+    return int(inserted.scalar_one())
+
+
+def _change(block_id: int, **values: Any) -> Executable:
+    return (
+        sa.update(models.CreditBlock).where(col(models.CreditBlock.id) == block_id).values(values)
+    )
+
+
+BLOCK_GUARDS = [
+    pytest.param("held", lambda rows, _: block(rows, serial_start=10, serial_end=12, quantity=3),
+                 r"live_serials_disjoint|must not overlap", id="overlapping block"),
+    pytest.param("split", lambda rows, _: block(rows), None, id="block over a split one"),
+    pytest.param("held", lambda rows, _: block(rows, serial_start=11, serial_end=901, quantity=891),
+                 "within the serial range", id="block past the issuance's last serial"),
+    pytest.param("held", lambda _, b: _change(b, serial_start=2, quantity=9),
+                 "serial range of a credit block never changes", id="range changed"),
+    pytest.param("cancelled", lambda _, b: _change(b, status="available"),
+                 "final", id="cancelled block revived"),
+    pytest.param("split", lambda _, b: _change(b, status="available"), "final",
+                 id="split block revived"),
+    pytest.param("held", lambda _, b: sa.delete(models.CreditBlock).where(
+        col(models.CreditBlock.id) == b), "never deleted", id="block deleted"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("status", "statement", "message"), BLOCK_GUARDS)
+async def test_database_guards_the_credit_blocks(
+    connection: AsyncConnection,
+    rows: Rows,
+    status: str,
+    statement: Callable[[Rows, int], Executable],
+    message: str | None,
+) -> None:
+    existing = await _existing_block(connection, rows, status)
+
+    if message is None:  # a split block's serials belong to its parts: no overlap
+        async with connection.begin_nested():
+            assert (await connection.execute(statement(rows, existing))).rowcount == 1
+        return
+    with pytest.raises(DBAPIError, match=message):
+        async with connection.begin_nested():
+            await connection.execute(statement(rows, existing))

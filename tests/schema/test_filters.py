@@ -159,6 +159,7 @@ async def build_projects(db: Database) -> dict[str, models.CarbonProject]:
             additionality_rating=ratings[0],
             quantification_rating=ratings[1],
             safeguards_rating=ratings[2],
+            offer_price_cents=2500 if slug in {"p-redd", "p-dac"} else None,
         )
     return projects
 
@@ -440,6 +441,8 @@ CASES = [
     case(CARBON_PROJECTS, "safeguardsRating eq", {"safeguardsRating": eq("LOW")}, "p-ods"),
     case(CARBON_PROJECTS, "ratings together",
          {"additionalityRating": eq("HIGH"), "safeguardsRating": eq("HIGH")}, "p-redd"),
+    case(CARBON_PROJECTS, "onOffer true", {"onOffer": True}, "p-redd", "p-dac"),
+    case(CARBON_PROJECTS, "onOffer false", {"onOffer": False}, "p-arr", "p-ods"),
     # Issuances.
     case(ISSUANCES, "vintage gte", {"vintage": {"gte": 2021}}, "I-2021", "I-2023"),
     case(ISSUANCES, "vintage range", {"vintage": {"gte": 2019, "lte": 2021}}, "I-2019", "I-2021"),

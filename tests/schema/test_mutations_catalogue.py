@@ -690,7 +690,7 @@ async def test_a_failure_after_certificates_were_rewritten_undoes_them(
 
 PROJECT_FIELDS = """
   id slug registry registryProjectId name country projectType priorityArea mitigationType
-  labels status creditingPeriodStart creditingPeriodEnd description
+  labels status creditingPeriodStart creditingPeriodEnd description offerPrice { amount currency }
   quality { additionality { rating notes } safeguards { rating notes } }
 """
 PROJECT_CREATE = f"""
@@ -753,6 +753,9 @@ async def test_carbon_project_create_stores_it_and_it_reads_back(admin: GraphQLC
         ({"labels": ["ok", ""]}, ["labels", "1"], "BLANK"),
         ({"country": "ZZ"}, ["country"], "INVALID_INPUT"),
         ({"registryProjectId": "V" * 41}, ["registryProjectId"], "TOO_LONG"),
+        ({"offerPrice": "0"}, ["offerPrice"], "INVALID_INPUT"),
+        ({"offerPrice": "12.345"}, ["offerPrice"], "INVALID_INPUT"),
+        ({"offerPrice": "-1"}, ["offerPrice"], "INVALID_INPUT"),
     ],
 )
 async def test_carbon_project_create_refuses_bad_fields_and_writes_nothing(
@@ -875,3 +878,20 @@ def test_the_permission_matrix_covers_every_catalogue_mutation() -> None:
     assert sorted(name for _, name, _ in admin_calls(company)) == sorted(
         to_camel_case(field.python_name) for field in fields
     )
+
+
+async def test_an_admin_puts_a_project_on_offer_and_takes_it_off(
+    admin: GraphQLClient, db: Database
+) -> None:
+    project = await make_project(db, slug="on-offer")
+    project_id = gid("CarbonProject", project)
+
+    priced = (await admin.data(PROJECT_UPDATE, input={"id": project_id, "offerPrice": "25.5"}))[
+        "carbonProjectUpdate"
+    ]
+    withdrawn = (await admin.data(PROJECT_UPDATE, input={"id": project_id, "offerPrice": None}))[
+        "carbonProjectUpdate"
+    ]
+
+    assert priced["carbonProject"]["offerPrice"] == {"amount": "25.50", "currency": "USD"}
+    assert withdrawn["carbonProject"]["offerPrice"] is None

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 from models.db import Database, create_engine, create_sessionmaker
 from models.settings import DatabaseSettings
-from resolvers.viewer import Role, Viewer
+from resolvers.viewer import ANONYMOUS, Role, Viewer
 from schema.context import Context
 from schema.graphiql import EXAMPLES
 from schema.root import schema
@@ -282,3 +282,39 @@ async def test_the_holdings_example_shows_a_buyer_its_credits_as_its_blocks_add_
     page = result.data["creditHoldings"]
     assert page["totalCount"] == len(expected)
     assert [node["quantity"] for node in page["nodes"]] == sorted(expected, reverse=True)[:20]
+
+
+async def test_the_eligibility_example_shows_its_company_s_checks_to_the_company_s_partner(
+    seeded: tuple[AsyncEngine, SeedReport],
+) -> None:
+    engine, _ = seeded
+    example = next(e for e in EXAMPLES if "query CanWeBuyCredits" in e["query"])
+    variables = json.loads(example["variables"])
+    async with engine.connect() as connection:
+        company_id = await connection.scalar(
+            sa.text("SELECT id FROM companies WHERE slug = :slug"), variables
+        )
+    answers = {}
+    for who, viewer in {
+        "anonymous": ANONYMOUS,
+        "partner": Viewer(role=Role.PARTNER, company_id=company_id),
+    }.items():
+        async with create_sessionmaker(engine)() as session:
+            result = await schema.execute(
+                example["query"],
+                variable_values=variables,
+                context_value=Context.for_db(Database(session), viewer),
+            )
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        answers[who] = result.data["company"]
+
+    assert answers["anonymous"]["creditEligibility"] is None
+    assert answers["anonymous"]["buyerCommitment"] is None
+    checks = answers["partner"]["creditEligibility"]["checks"]
+    assert [check["criterion"] for check in checks] == [
+        "NET_ZERO_TARGET",
+        "PUBLIC_EMISSIONS_REPORTING",
+        "RESIDUAL_EMISSIONS_ONLY",
+    ]
+    assert answers["partner"]["buyerCommitment"] is not None
