@@ -18,6 +18,7 @@ from schema.settings import ApiSettings
 from tests import factories
 from tests.fixtures.database import StatementCounter
 from tests.fixtures.graphql import GraphQLClient
+from tests.schema import test_mutations_exchange as exchange
 
 HELD = models.CreditStatus.HELD
 RETIRED = models.CreditStatus.RETIRED
@@ -480,3 +481,41 @@ async def test_company_holdings_cost_the_same_statements_for_5_and_100_companies
 
     # companies page + holdings pages + holdings counts + projects
     assert counts == [4, 4], statements.statements
+
+
+async def test_holdings_and_retirements_follow_purchases_and_retirements_through_the_api(
+    gql: GraphQLClient, db: Database
+) -> None:
+    holder = await exchange.eligible_buyer(db)
+    project = await exchange.project_on_offer(db)
+    await exchange.record(gql, project)
+    await exchange.buy(gql, holder, project, 300)
+    await exchange.retire(gql, holder, project, 120)
+
+    data = await gql.as_viewer(exchange.partner_of(holder)).data(
+        """
+        query($company: String!, $project: String!) {
+          company(slug: $company) {
+            creditHoldings(first: 10) { nodes { vintage status quantity blockCount } }
+            retirements(first: 10) { nodes { quantity project { slug } } }
+          }
+          carbonProject(slug: $project) { credits { issued available held retired } }
+        }
+        """,
+        company=holder.slug,
+        project=project.slug,
+    )
+
+    assert data["company"]["creditHoldings"]["nodes"] == [
+        {"vintage": 2023, "status": "HELD", "quantity": 180, "blockCount": 1},
+        {"vintage": 2023, "status": "RETIRED", "quantity": 120, "blockCount": 1},
+    ]
+    assert data["company"]["retirements"]["nodes"] == [
+        {"quantity": 120, "project": {"slug": project.slug}}
+    ]
+    assert data["carbonProject"]["credits"] == {
+        "issued": 900,
+        "available": 600,
+        "held": 180,
+        "retired": 120,
+    }
