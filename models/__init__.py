@@ -4,6 +4,7 @@ from .api_key import ApiKey, ApiKeyRole
 from .base import ISO_COUNTRIES, Provenance
 from .carbon_credit import (
     CreditBlock,
+    CreditHolding,
     CreditStatus,
     IdempotencyKey,
     IdempotentOperation,
@@ -59,6 +60,7 @@ __all__ = [
     "CertificationLevel",
     "Company",
     "CreditBlock",
+    "CreditHolding",
     "CreditStatus",
     "EmissionsReport",
     "IdempotencyKey",

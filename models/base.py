@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 # Deterministic constraint names keep Alembic migrations reviewable and reversible.
@@ -79,6 +80,11 @@ def provenance_field() -> Any:
 
 def source_url_field() -> Any:
     return Field(default=None, max_length=500, nullable=True)
+
+
+class View(SQLModel, registry=registry()):
+    """Base of read-only views, each created by a migration: mapped like tables for reading, but
+    on a metadata of their own, so nothing creates, compares (Alembic) or empties them as tables."""
 
 
 # Search structures differ per database, so only the migrations create them (see 0002).

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from .base import JSONList, Provenance, enum_type, provenance_field, source_url_field
+from .base import JSONList, Provenance, View, enum_type, provenance_field, source_url_field
 
 
 class CreditStatus(StrEnum):
@@ -178,6 +178,24 @@ class CreditBlock(SQLModel, table=True):
         default=None, foreign_key="retirements.id", ondelete="RESTRICT", index=True
     )
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class CreditHolding(View, table=True):
+    """A company's live credits of one project, vintage and status: a row of the
+    `credit_holdings` view (migration 0006), which groups the company's held, retired and
+    cancelled blocks (never split parents, whose credits live on in their children)."""
+
+    __tablename__ = "credit_holdings"
+
+    # The group's lowest block id: unique per group, so it is the key for cursors and batches.
+    id: int = Field(primary_key=True)
+    owner_company_id: int
+    project_id: int
+    project_name: str
+    vintage: int
+    status: CreditStatus = Field(sa_type=enum_type(CreditStatus, "status"))
+    quantity: int = Field(sa_type=sa.BigInteger)
+    block_count: int
 
 
 class LedgerEvent(SQLModel, table=True):

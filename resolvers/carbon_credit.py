@@ -1,5 +1,5 @@
-"""The credit ledger: issuances and retirements (public), credit blocks and purchases (private to
-their owner, see resolvers.scope), their maps, listings and credit totals."""
+"""The credit ledger: issuances and retirements (public), credit blocks, holdings and purchases
+(private to their owner, see resolvers.scope), their maps, listings and credit totals."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from models import CreditBlock, CreditStatus, Issuance, Purchase, Retirement
+from models import CreditBlock, CreditHolding, CreditStatus, Issuance, Purchase, Retirement
 from models.db import Database
 
 from .carbon_project import CARBON_PROJECTS
 from .company import COMPANIES
 from .entity_map import RANGE, Column, Custom, EntityMap, Spec, range_clause
 from .errors import InvalidInput
-from .pagination import Listing, Nesting, SortKey
+from .pagination import Listing, Nesting, SortKey, nullable_sort_key
 from .viewer import Viewer
 
 
@@ -61,8 +61,14 @@ RETIREMENTS: EntityMap[Retirement] = EntityMap(
         "claim_year": Column(col(Retirement.claim_year), RANGE),
         "reason": Column(col(Retirement.reason)),
         "beneficiary": _in_companies(col(Retirement.beneficiary_company_id)),
+        "project": _in_projects(col(Retirement.project_id)),
     },
-    orderings={"RETIRED_ON": SortKey(col(Retirement.retired_on), "retired_on")},
+    orderings={
+        "RETIRED_ON": SortKey(col(Retirement.retired_on), "retired_on"),
+        # A retirement without a claim year sorts as year 0: before every year.
+        "CLAIM_YEAR": nullable_sort_key(col(Retirement.claim_year), "claim_year", null_as=0),
+        "QUANTITY": SortKey(col(Retirement.quantity), "quantity"),
+    },
     default_order=[("RETIRED_ON", True)],
 )
 
@@ -103,6 +109,8 @@ PURCHASES: EntityMap[Purchase] = EntityMap(
     filters={
         "project": _in_projects(col(Purchase.project_id)),
         "buyer": _in_companies(col(Purchase.buyer_company_id)),
+        # The vintage the order named: purchases that named none never match.
+        "vintage": Column(col(Purchase.vintage), RANGE),
         "purchased_at": Custom(
             lambda ops: range_clause(
                 "purchasedAt",
@@ -117,6 +125,24 @@ PURCHASES: EntityMap[Purchase] = EntityMap(
         "TOTAL_PRICE": SortKey(col(Purchase.total_price_cents), "total_price_cents"),
     },
     default_order=[("PURCHASED_AT", True)],
+)
+
+CREDIT_HOLDINGS: EntityMap[CreditHolding] = EntityMap(
+    model=CreditHolding,
+    primary_key=col(CreditHolding.id),
+    filters={
+        "project": _in_projects(col(CreditHolding.project_id)),
+        "vintage": Column(col(CreditHolding.vintage), RANGE),
+        "status": Column(col(CreditHolding.status)),
+        "owner": _in_companies(col(CreditHolding.owner_company_id)),
+    },
+    orderings={
+        "PROJECT": SortKey(col(CreditHolding.project_name), "project_name"),
+        "VINTAGE": SortKey(col(CreditHolding.vintage), "vintage"),
+        "STATUS": SortKey(col(CreditHolding.status), "status"),
+        "QUANTITY": SortKey(col(CreditHolding.quantity), "quantity"),
+    },
+    default_order=[("PROJECT", False), ("VINTAGE", False), ("STATUS", False)],
 )
 
 BLOCKS_BY_OWNER = Nesting(
@@ -134,6 +160,18 @@ BLOCKS_BY_PURCHASE = Nesting(
 PURCHASES_BY_BUYER = Nesting(
     parent=col(Purchase.buyer_company_id),
     belongs_to=lambda company_id: col(Purchase.buyer_company_id) == company_id,
+)
+HOLDINGS_BY_OWNER = Nesting(
+    parent=col(CreditHolding.owner_company_id),
+    belongs_to=lambda company_id: col(CreditHolding.owner_company_id) == company_id,
+)
+RETIREMENTS_BY_BENEFICIARY = Nesting(
+    parent=col(Retirement.beneficiary_company_id),
+    belongs_to=lambda company_id: col(Retirement.beneficiary_company_id) == company_id,
+)
+RETIREMENTS_BY_PROJECT = Nesting(
+    parent=col(Retirement.project_id),
+    belongs_to=lambda project_id: col(Retirement.project_id) == project_id,
 )
 
 
@@ -175,6 +213,17 @@ def list_purchases(
 ) -> Listing[Purchase]:
     """The purchases `viewer` may see matching `where`, newest first by default."""
     return PURCHASES.listing(viewer=viewer, where=where, order=order)
+
+
+def list_credit_holdings(
+    *,
+    viewer: Viewer,
+    where: dict[str, Any] | None = None,
+    order: list[tuple[str, bool]] | None = None,
+) -> Listing[CreditHolding]:
+    """The holdings `viewer` may see matching `where`, by project name, vintage and status by
+    default."""
+    return CREDIT_HOLDINGS.listing(viewer=viewer, where=where, order=order)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ class SortKey:
     column: Any  # a mapped column attribute, e.g. col(Product.title), or an SQL expression
     attribute: str | None
     descending: bool = False
+    # For a nullable attribute: the value its NULL sorts as; `column` must then be
+    # `coalesce(attribute's column, null_as)` (see nullable_sort_key), since keysets never
+    # compare with NULL.
+    null_as: Any = None
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,16 @@ class Ordering:
 
     def values_of(self, row: Any, computed: Sequence[Any] = ()) -> list[Any]:
         extra = iter(computed)
-        return [
-            next(extra) if key.attribute is None else getattr(row, key.attribute)
-            for key in self.keys
-        ]
+        values = []
+        for key in self.keys:
+            value = next(extra) if key.attribute is None else getattr(row, key.attribute)
+            values.append(key.null_as if value is None else value)
+        return values
+
+
+def nullable_sort_key(column: Any, attribute: str, *, null_as: Any) -> SortKey:
+    """A sort key over a nullable column: NULL sorts as `null_as` (e.g. 0 before every year)."""
+    return SortKey(sa.func.coalesce(column, null_as), attribute, null_as=null_as)
 
 
 @dataclass(frozen=True)

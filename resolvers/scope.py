@@ -13,7 +13,8 @@ looks into a private table (e.g. "companies holding blocks of project X") would 
 such a filter needs the viewer, so it cannot be a plain `EntityMap` filter.
 
 Decisions on credit blocks:
-- A held or retired block belongs to its owner: a company's holdings are private.
+- A held or retired block belongs to its owner: a company's holdings are private, one by
+  one and grouped by project, vintage and status (CreditHolding) alike.
 - An available block (the exchange's inventory) has no owner, so only admins see it one by
   one. What the public may know of inventory, how many credits of a project or issuance are
   still for sale, is the public `credits { available }` total; the individual serial ranges
@@ -39,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel, col
 
-from models import ApiKey, BuyerCommitment, CreditBlock, Purchase
+from models import ApiKey, BuyerCommitment, CreditBlock, CreditHolding, Purchase
 
 from .viewer import Viewer
 
@@ -64,6 +65,8 @@ PRIVATE: Mapping[type[SQLModel], Scope] = {
     ApiKey: Scope(owner=col(ApiKey.company_id)),
     BuyerCommitment: Scope(owner=col(BuyerCommitment.company_id)),
     CreditBlock: Scope(owner=col(CreditBlock.owner_company_id)),
+    # A company's blocks grouped (a view over credit_blocks): private like the blocks.
+    CreditHolding: Scope(owner=col(CreditHolding.owner_company_id)),
     Purchase: Scope(owner=col(Purchase.buyer_company_id)),
 }
 

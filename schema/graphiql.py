@@ -218,6 +218,19 @@ query Me {
 """,
         "variables": "{}",
     },
+    {
+        "query": """# Our credit holdings: private, so send your partner key from the Headers tab.
+# Your company's credits by project, vintage and status, largest first.
+query Holdings {
+  viewer { company { name } }
+  creditHoldings(first: 20, orderBy: [{field: QUANTITY, direction: DESC}]) {
+    totalCount
+    nodes { project { name registry } vintage status quantity blockCount }
+  }
+}
+""",
+        "variables": "{}",
+    },
 ]
 
 

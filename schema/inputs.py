@@ -266,6 +266,9 @@ class RetirementWhere:
     beneficiary: CompanyWhere | None = strawberry.field(
         default=None, description="The beneficiary company matches these conditions."
     )
+    project: CarbonProjectWhere | None = strawberry.field(
+        default=None, description="The project whose credits were retired matches these conditions."
+    )
     and_: list[RetirementWhere] | None = strawberry.field(default=None, name="AND", description=AND)
     or_: list[RetirementWhere] | None = strawberry.field(default=None, name="OR", description=OR)
 
@@ -304,8 +307,34 @@ class PurchaseWhere:
     buyer: CompanyWhere | None = strawberry.field(
         default=None, description="The buying company matches these conditions."
     )
+    vintage: IntRange | None = strawberry.field(
+        default=None,
+        description="The vintage year the order named (purchases that named none never match).",
+    )
     and_: list[PurchaseWhere] | None = strawberry.field(default=None, name="AND", description=AND)
     or_: list[PurchaseWhere] | None = strawberry.field(default=None, name="OR", description=OR)
+
+
+@strawberry.input(description="Conditions on credit holdings; fields combine with AND.")
+class CreditHoldingWhere:
+    project: CarbonProjectWhere | None = strawberry.field(
+        default=None, description="The project matches these conditions."
+    )
+    vintage: IntRange | None = strawberry.field(default=None, description="The vintage year.")
+    status: EnumFilter[CreditStatus] | None = strawberry.field(
+        default=None, description="The status (holdings are HELD, RETIRED or CANCELLED)."
+    )
+    owner: CompanyWhere | None = strawberry.field(
+        default=None,
+        description=(
+            "The owning company matches these conditions (for admins: partners see only their"
+            " own company's holdings anyway)."
+        ),
+    )
+    and_: list[CreditHoldingWhere] | None = strawberry.field(
+        default=None, name="AND", description=AND
+    )
+    or_: list[CreditHoldingWhere] | None = strawberry.field(default=None, name="OR", description=OR)
 
 
 @strawberry.input(description="Conditions on API keys; fields combine with AND.")
@@ -391,6 +420,7 @@ if TYPE_CHECKING:  # the classes are made at import time; type checkers see plai
     IssuanceOrder: TypeAlias = Any
     RetirementOrder: TypeAlias = Any
     CreditBlockOrder: TypeAlias = Any
+    CreditHoldingOrder: TypeAlias = Any
     PurchaseOrder: TypeAlias = Any
     ApiKeyOrder: TypeAlias = Any
 else:
@@ -424,13 +454,29 @@ else:
     IssuanceOrder = _order_input(
         "Issuance", {"ISSUED_ON": "The issue day.", "VINTAGE": "The vintage year."}
     )
-    RetirementOrder = _order_input("Retirement", {"RETIRED_ON": "The day retired."})
+    RetirementOrder = _order_input(
+        "Retirement",
+        {
+            "RETIRED_ON": "The day retired.",
+            "CLAIM_YEAR": "The claim year (retirements without one come before every year).",
+            "QUANTITY": "The number of credits retired.",
+        },
+    )
     CreditBlockOrder = _order_input(
         "CreditBlock",
         {
             "CREATED_AT": "When the block came to be (issued, split off or bought).",
             "QUANTITY": "The number of credits.",
             "SERIAL_START": "The first serial number (meaningful within one issuance).",
+        },
+    )
+    CreditHoldingOrder = _order_input(
+        "CreditHolding",
+        {
+            "PROJECT": "The project's name.",
+            "VINTAGE": "The vintage year.",
+            "STATUS": "The status, alphabetically: CANCELLED, HELD, RETIRED.",
+            "QUANTITY": "The number of credits.",
         },
     )
     PurchaseOrder = _order_input(

@@ -16,6 +16,7 @@ from resolvers import carbon_project, certification, company, product
 from resolvers.api_keys import list_api_keys
 from resolvers.carbon_credit import (
     list_credit_blocks,
+    list_credit_holdings,
     list_issuances,
     list_purchases,
     list_retirements,
@@ -38,6 +39,8 @@ from schema.inputs import (
     CompanyWhere,
     CreditBlockOrder,
     CreditBlockWhere,
+    CreditHoldingOrder,
+    CreditHoldingWhere,
     IssuanceOrder,
     IssuanceWhere,
     ProductOrder,
@@ -48,7 +51,7 @@ from schema.inputs import (
     RetirementWhere,
 )
 from schema.types.api_key import ApiKey
-from schema.types.carbon_credit import CreditBlock, Issuance, Purchase, Retirement
+from schema.types.carbon_credit import CreditBlock, CreditHolding, Issuance, Purchase, Retirement
 from schema.types.carbon_project import CarbonProject
 from schema.types.certification import Certification
 from schema.types.company import Company
@@ -220,6 +223,19 @@ class Query:
         description=(
             "Credit blocks you may see: your company's (partners) or all (admins); empty for"
             " anonymous callers. Newest first unless `orderBy` says otherwise."
+        ),
+    )
+
+    credit_holdings = connection_field(
+        node=CreditHolding,
+        where=CreditHoldingWhere,
+        order=CreditHoldingOrder,
+        listing=list_credit_holdings,
+        description=(
+            "Credits by owner, project, vintage and status that you may see: your company's"
+            " (partners) or every company's (admins, who may filter by `owner`); empty for"
+            " anonymous callers. By project name, vintage and status unless `orderBy` says"
+            " otherwise."
         ),
     )
 

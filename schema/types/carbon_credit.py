@@ -1,4 +1,5 @@
-"""The credit ledger: Issuance and Retirement (public), CreditBlock and Purchase (private)."""
+"""The credit ledger: Issuance and Retirement (public), CreditBlock, CreditHolding and Purchase
+(private)."""
 
 from __future__ import annotations
 
@@ -319,3 +320,33 @@ class Purchase(ModelNode):
             " first unless `orderBy` says otherwise."
         ),
     )
+
+
+@strawberry.type(
+    description=(
+        "A company's live credits of one project, vintage and status, in tonnes CO2e: its held,"
+        " retired or cancelled serial blocks added up (blocks split since count through their"
+        " parts). Private: visible to the partners of the owning company and to admins only."
+    )
+)
+class CreditHolding:
+    vintage: int = strawberry.field(description="The vintage year of the credits.")
+    status: CreditStatus = strawberry.field(description="HELD, RETIRED or CANCELLED.")
+    quantity: BigInt = strawberry.field(description="Credits in this holding, tonnes CO2e.")
+    block_count: int = strawberry.field(
+        description="How many serial blocks the credits are in (see `creditBlocks` on the owner)."
+    )
+
+    @strawberry.field(
+        description="The project the credits were issued to.", graphql_type=CarbonProject
+    )
+    def project(
+        self, root: strawberry.Parent[models.CreditHolding], info: Info
+    ) -> models.CarbonProject | Awaitable[models.CarbonProject | None] | None:
+        return ready_or_load(info.context.loaders.carbon_project_by_id, root.project_id)
+
+    @strawberry.field(description="The owning company.", graphql_type=Company)
+    def owner(
+        self, root: strawberry.Parent[models.CreditHolding], info: Info
+    ) -> models.Company | Awaitable[models.Company | None] | None:
+        return ready_or_load(info.context.loaders.company_by_id, root.owner_company_id)

@@ -19,11 +19,13 @@ from schema.enums import (
     QualityRating,
     Registry,
 )
+from schema.inputs import RetirementOrder, RetirementWhere
 from schema.scalars import BigInt, Money
+from schema.types.connection import connection_field
 from schema.types.node import ModelNode, pk
 
 if TYPE_CHECKING:
-    from schema.types.carbon_credit import Issuance
+    from schema.types.carbon_credit import Issuance, Retirement
 
 
 @strawberry.type(
@@ -145,3 +147,15 @@ class CarbonProject(ModelNode):
         self, root: strawberry.Parent[models.CarbonProject], info: Info
     ) -> resolvers_credit.CreditTotals:
         return await info.context.loaders.credit_totals_by_project_id.load(pk(root))
+
+    retirements = connection_field(
+        node=Annotated["Retirement", strawberry.lazy("schema.types.carbon_credit")],
+        where=RetirementWhere,
+        order=RetirementOrder,
+        listing=resolvers_credit.list_retirements,
+        nesting=resolvers_credit.RETIREMENTS_BY_PROJECT,
+        description=(
+            "Retirements of the project's credits (public records), newest first unless"
+            " `orderBy` says otherwise."
+        ),
+    )

@@ -15,10 +15,14 @@ from schema.enums import Provenance
 from schema.inputs import (
     CreditBlockOrder,
     CreditBlockWhere,
+    CreditHoldingOrder,
+    CreditHoldingWhere,
     ProductOrder,
     ProductWhere,
     PurchaseOrder,
     PurchaseWhere,
+    RetirementOrder,
+    RetirementWhere,
 )
 from schema.scalars import BigInt
 from schema.types.connection import connection_field
@@ -26,7 +30,7 @@ from schema.types.eligibility import PRIVATE, BuyerCommitment, CreditEligibility
 from schema.types.node import ModelNode, pk
 
 if TYPE_CHECKING:
-    from schema.types.carbon_credit import CreditBlock, Purchase
+    from schema.types.carbon_credit import CreditBlock, CreditHolding, Purchase, Retirement
     from schema.types.product import Product
 
 
@@ -171,5 +175,30 @@ class Company(ModelNode):
         description=(
             "The company's credit purchases, newest first unless `orderBy` says otherwise."
             " Private: empty unless you are the company's partner or an admin."
+        ),
+    )
+
+    credit_holdings = connection_field(
+        node=Annotated["CreditHolding", strawberry.lazy("schema.types.carbon_credit")],
+        where=CreditHoldingWhere,
+        order=CreditHoldingOrder,
+        listing=carbon_credit.list_credit_holdings,
+        nesting=carbon_credit.HOLDINGS_BY_OWNER,
+        description=(
+            "The company's credits by project, vintage and status (held, retired, cancelled),"
+            " by project name, vintage and status unless `orderBy` says otherwise. Private:"
+            " empty unless you are the company's partner or an admin."
+        ),
+    )
+
+    retirements = connection_field(
+        node=Annotated["Retirement", strawberry.lazy("schema.types.carbon_credit")],
+        where=RetirementWhere,
+        order=RetirementOrder,
+        listing=carbon_credit.list_retirements,
+        nesting=carbon_credit.RETIREMENTS_BY_BENEFICIARY,
+        description=(
+            "Credits retired on the company's behalf (it is the beneficiary): public records,"
+            " newest first unless `orderBy` says otherwise."
         ),
     )

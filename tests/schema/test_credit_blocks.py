@@ -242,3 +242,23 @@ async def test_company_credit_blocks_page_with_cursors_within_that_company(
             break
 
     assert seen == [41, 31, 21, 11, 1]
+
+
+async def test_purchases_filter_by_the_vintage_ordered_at_root_and_under_the_company(
+    db: Database, owner: models.Company, as_owner: GraphQLClient
+) -> None:
+    project = await factories.make_project(db)
+    for quantity, vintage in [(1, 2019), (2, 2021), (3, 2023), (4, None)]:
+        await factories.make_purchase(db, owner, project, quantity=quantity, vintage=vintage)
+    where = {"vintage": {"gte": 2020}}
+
+    root = await as_owner.data(PURCHASES, where=where)
+    nested = await as_owner.data(
+        """query($where: PurchaseWhere) { company(slug: "owner") {
+            purchases(first: 10, where: $where) { totalCount nodes { quantity } } } }""",
+        where=where,
+    )
+
+    # A purchase that named no vintage matches no vintage range.
+    assert sorted(node["quantity"] for node in root["purchases"]["nodes"]) == [2, 3]
+    assert nested["company"]["purchases"]["totalCount"] == 2

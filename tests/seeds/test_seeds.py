@@ -251,6 +251,39 @@ async def test_graphiql_examples_run_against_the_demo_data(
     assert all(value for value in result.data.values())
 
 
+async def test_the_holdings_example_shows_a_buyer_its_credits_as_its_blocks_add_up(
+    seeded: tuple[AsyncEngine, SeedReport],
+) -> None:
+    engine, _ = seeded
+    # Straight from the blocks, not through the view: each buyer's live credits per group.
+    groups = await _rows(
+        engine,
+        "SELECT b.owner_company_id, i.project_id, i.vintage, b.status, sum(b.quantity)"
+        " FROM credit_blocks b JOIN issuances i ON i.id = b.issuance_id"
+        " WHERE b.owner_company_id IS NOT NULL AND b.status IN ('held', 'retired', 'cancelled')"
+        " GROUP BY b.owner_company_id, i.project_id, i.vintage, b.status",
+    )
+    per_owner: dict[int, list[int]] = {}
+    for owner, *_, quantity in groups:
+        per_owner.setdefault(owner, []).append(int(quantity))
+    owner, expected = max(per_owner.items(), key=lambda item: (len(item[1]), -item[0]))
+    holdings = next(e["query"] for e in EXAMPLES if "query Holdings" in e["query"])
+
+    async with create_sessionmaker(engine)() as session:
+        result = await schema.execute(
+            holdings,
+            context_value=Context.for_db(
+                Database(session), Viewer(role=Role.PARTNER, company_id=owner)
+            ),
+        )
+
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    page = result.data["creditHoldings"]
+    assert page["totalCount"] == len(expected)
+    assert [node["quantity"] for node in page["nodes"]] == sorted(expected, reverse=True)[:20]
+
+
 async def test_the_eligibility_example_shows_its_company_s_checks_to_the_company_s_partner(
     seeded: tuple[AsyncEngine, SeedReport],
 ) -> None:
