@@ -463,7 +463,7 @@ class Ledger(RuleBasedStateMachine):
         source = (status, owner, self.projects.index(project))
         self.model.move(source, (CreditStatus.CANCELLED, owner), vintage, cancelled.quantity)
 
-    def blocks_before(self) -> sa.Select[Any]:
+    def blocks_before(self) -> sa.Select[int | None, CreditStatus, int | None, int, int, int, int]:
         block = models.CreditBlock
         return (
             sa.select(
