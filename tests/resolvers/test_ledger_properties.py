@@ -232,9 +232,10 @@ class Ledger(RuleBasedStateMachine):
             self.projects.append(project.id)
 
     def teardown(self) -> None:
-        self.run(self.session.close())
-        self.run(self.connection.rollback())
-        self.run(self.connection.close())
+        try:
+            self.run(self.session.close())
+        finally:
+            self.run(self.connection.close())  # rolls the example back, also after a failure
 
     def refused(self, written: Written[Any], expected: set[ProblemCode]) -> None:
         """The write was refused for exactly the expected reasons and changed nothing."""
