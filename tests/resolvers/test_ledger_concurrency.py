@@ -208,10 +208,6 @@ async def claimed_by(exchange: Exchange, company: int) -> int:
     )
 
 
-async def ids(*rows: Any) -> list[int]:
-    return [row.id for row in rows]
-
-
 async def test_fifty_buyers_of_one_inventory_never_oversell(exchange: Exchange) -> None:
     async with exchange.committed() as db:
         buyers = [await make_buyer(db, reported={LAST_YEAR: 10**6}) for _ in range(10)]
