@@ -81,11 +81,15 @@ _LIVE = (CreditStatus.AVAILABLE, CreditStatus.HELD)
 
 
 class _Replay(Exception):
-    """Raised inside an idempotent write to undo it and answer with the stored result."""
+    """Raised inside an idempotent write to end it: the key was claimed by an earlier request.
 
-    def __init__(self, written: Written[Any]) -> None:
+    Carries a copy of the key's row: the transaction's rows are expired when it ends, and the
+    stored result is read after it, on the request's own session, so it stays readable.
+    """
+
+    def __init__(self, first: IdempotencyKey) -> None:
         super().__init__("replay")
-        self.written = written
+        self.first = IdempotencyKey(**first.model_dump())
 
 
 _KEY_TAKEN = Problem(None, "An identical request is being processed; it will be replayed.")
@@ -139,7 +143,7 @@ async def _idempotent(
             )
         )
         if existing is not None:
-            raise _Replay(await _replay(existing, idempotency, stored))
+            raise _Replay(existing)
         claim = IdempotencyKey(
             company_id=idempotency.company_id,
             key=idempotency.key,
@@ -157,7 +161,7 @@ async def _idempotent(
         try:
             written = await write(db, claim_then_work, [_KEY_CONFLICT])
         except _Replay as replay:
-            return replay.written
+            return await _replay(replay.first, idempotency, stored)
         if written.problems != (_KEY_TAKEN,):
             return written
     return Written(problems=(_KEY_TAKEN,))
