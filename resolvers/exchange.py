@@ -113,8 +113,10 @@ class Idempotency:
     def of(
         cls, company_id: int, key: str, operation: IdempotentOperation, request: Mapping[str, Any]
     ) -> Idempotency:
+        # A field left out and a field sent as null are the same input.
+        given = {name: value for name, value in request.items() if value is not None}
         canonical = json.dumps(
-            {"operation": operation.value, "input": request}, sort_keys=True, default=str
+            {"operation": operation.value, "input": given}, sort_keys=True, default=str
         )
         digest = hashlib.sha256(canonical.encode()).hexdigest()
         return cls(company_id, key, operation, digest)
@@ -595,9 +597,12 @@ async def cancel_credits(
             raise Refused([_problem("credit_block_id", message, ProblemCode.NOT_FOUND)])
         block, project_id = found
         await _lock(db, CarbonProject, [project_id])
+        # Under the project's lock no purchase can give the block an owner any more (and a held
+        # block never changes owner), so the owner read now is the one to lock.
+        block, _ = await _block_with_project(db, block_id) or found
         if block.owner_company_id is not None:
             await _lock(db, Company, [block.owner_company_id])
-        block, _ = await _block_with_project(db, block_id) or found  # as of the locks
+            block, _ = await _block_with_project(db, block_id) or found  # as of both locks
         if block.status not in _LIVE:
             message, code = _FINAL_BLOCK[block.status]
             raise Refused([_problem("credit_block_id", message, code)])

@@ -23,6 +23,7 @@ from resolvers.writes import (
     url,
     write,
 )
+from tests import factories
 from tests.factories import make_company
 
 TAKEN = Problem(("input", "slug"), "Taken.", ProblemCode.ALREADY_EXISTS)
@@ -151,3 +152,23 @@ def test_cents_are_exact(amount: str, expected: int) -> None:
 def test_cents_refuse_what_no_price_can_be(amount: str) -> None:
     with pytest.raises(Invalid):
         cents(Decimal(amount))
+
+
+async def test_a_database_guard_refusal_is_a_problem_not_a_server_error(db: Database) -> None:
+    # The credit blocks' triggers refuse with SQLSTATE 23000 on PostgreSQL (a bare RAISE
+    # EXCEPTION would be P0001, which no write handler expects) and a constraint error on SQLite.
+    project = await factories.make_project(db)
+    issuance = await factories.make_issuance(db, project)
+    block = await factories.make_block(db, issuance, status=models.CreditStatus.CANCELLED)
+
+    async def revive() -> models.CreditBlock:
+        block.status = models.CreditStatus.AVAILABLE
+        await db.save(block)
+        return block
+
+    written = await write(db, revive)
+
+    assert written.row is None
+    assert [problem.message for problem in written.problems] == [
+        "The database refused the input; nothing was written."
+    ]

@@ -565,3 +565,18 @@ async def test_an_admin_acting_for_a_missing_company_is_not_found(
         assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
             (["input", "companyId"], "NOT_FOUND")
         ]
+
+
+async def test_a_field_sent_as_null_or_left_out_is_the_same_request(
+    gql: GraphQLClient, db: Database
+) -> None:
+    buyer = await eligible_buyer(db)
+    project = await project_on_offer(db)
+    await record(gql, project)
+
+    first = await buy(gql, buyer, project, 10, idempotencyKey="same")
+    again = await buy(gql, buyer, project, 10, idempotencyKey="same", vintage=None)
+
+    assert again["userErrors"] == []
+    assert again["replayed"] is True
+    assert again["purchase"]["id"] == first["purchase"]["id"]

@@ -205,6 +205,12 @@ _SQLITE_GUARDS = {
 }
 
 
+def _pg_raise(message: str) -> str:
+    # SQLSTATE 23000 (integrity_constraint_violation), as SQLite's RAISE(ABORT) reports a
+    # constraint failure: drivers raise IntegrityError on both databases.
+    return f"RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation';"
+
+
 def _create_block_guards() -> None:
     if op.get_bind().dialect.name != "postgresql":
         for name, (when, message) in _SQLITE_GUARDS.items():
@@ -217,17 +223,17 @@ def _create_block_guards() -> None:
         " EXCLUDE USING gist (issuance_id WITH =, int8range(serial_start, serial_end, '[]') WITH &&)"
         " WHERE (status <> 'split')"
     )
+    messages = {name: message for name, (_, message) in _SQLITE_GUARDS.items()}
     op.execute(
         "CREATE FUNCTION credit_blocks_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-        " IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'credit blocks are never deleted'; END IF;"
+        f" IF TG_OP = 'DELETE' THEN {_pg_raise(messages['credit_blocks_no_delete'])} END IF;"
         " IF TG_OP = 'UPDATE' THEN"
-        f"  IF OLD.status IN {_FINAL} THEN"
-        "   RAISE EXCEPTION 'retired, cancelled and split credit blocks are final'; END IF;"
+        f"  IF OLD.status IN {_FINAL} THEN {_pg_raise(messages['credit_blocks_final'])} END IF;"
         "  IF (NEW.issuance_id, NEW.serial_start, NEW.serial_end)"
         "   IS DISTINCT FROM (OLD.issuance_id, OLD.serial_start, OLD.serial_end) THEN"
-        "   RAISE EXCEPTION 'the serial range of a credit block never changes'; END IF;"
+        f"   {_pg_raise(messages['credit_blocks_range_fixed'])} END IF;"
         f" ELSIF NOT {_WITHIN_ISSUANCE} THEN"
-        "  RAISE EXCEPTION 'a credit block must lie within the serial range of its issuance';"
+        f"  {_pg_raise(messages['credit_blocks_within_issuance'])}"
         " END IF;"
         " RETURN NEW; END $$"
     )
