@@ -210,6 +210,33 @@ def check_request(entity: EntityMap[Any], request: AggregateRequest) -> None:
     for function, measure in request.wanted:
         if function not in FUNCTIONS or measure not in entity.measures:
             raise InvalidInput(f"No figure `{function}.{measure}`.", field=function)
+    _check_having(entity, request.having)
+
+
+def _check_having(entity: EntityMap[Any], spec: Spec | None) -> None:
+    """Every condition names a figure and compares it with a usable number."""
+    for name, value in (spec or {}).items():
+        if name in {"and", "or"}:
+            for part in value:
+                _check_having(entity, part)
+        elif name == "count":
+            _check_comparisons("count", value, scale=1)
+        elif name in FUNCTIONS:
+            for measure, operators in value.items():
+                if measure not in entity.measures:
+                    raise InvalidInput(f"No figure `{name}.{measure}`.", field="having")
+                scale = 100 if entity.measures[measure].unit is Unit.MONEY else 1
+                _check_comparisons(f"{name}.{measure}", operators, scale)
+        else:
+            raise InvalidInput(f"`having` takes figures only, not `{name}`.", field="having")
+
+
+def _check_comparisons(name: str, operators: Spec, scale: int) -> None:
+    unknown = set(operators) - _COMPARISONS
+    if unknown:
+        raise InvalidInput(f"`{name}` does not support {sorted(unknown)}.", field="having")
+    for value in operators.values():
+        _fraction(name, Decimal(value) * scale)
 
 
 async def aggregate(
@@ -483,9 +510,6 @@ def _compare(name: str, aggregate_: Any, count: Any, operators: Spec, scale: int
     comparison made as `aggregate_ * q <op> p` (`sum * q <op> p * count` for an average), so no
     float ever decides which groups pass.
     """
-    unknown = set(operators) - _COMPARISONS
-    if unknown:
-        raise InvalidInput(f"`{name}` does not support {sorted(unknown)}.", field="having")
     clauses = []
     for operator, value in operators.items():
         numerator, denominator = _fraction(name, Decimal(value) * scale)

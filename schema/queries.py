@@ -23,6 +23,7 @@ from resolvers.carbon_credit import (
 from resolvers.carbon_project import list_carbon_projects
 from resolvers.certification import list_certifications
 from resolvers.company import list_companies
+from resolvers.company import signatories as signed_the_pledge
 from resolvers.errors import InvalidInput
 from resolvers.pagination import MAX_PAGE_SIZE
 from resolvers.viewer import Viewer as Caller
@@ -260,7 +261,7 @@ class Query:
         description=(
             "Figures over Climate Pledge signatories (e.g. by sector, country or year joined)."
         ),
-        also=signatories,
+        also=signed_the_pledge,
     )
     products_aggregate = reporting.PRODUCT.field(
         description="Figures over products: counts and prices, in groups if asked."
