@@ -90,7 +90,7 @@ async def test_totals_and_groups_match_python_arithmetic_in_one_statement(
     # A product counts once per certification category it holds (twice-carbon counts once).
     expected: dict[tuple[str, str | None], list[int]] = defaultdict(list)
     for product, certifications in catalogue:
-        categories = {c.category.name for c in certifications} or {None}
+        categories: set[str | None] = {c.category.name for c in certifications} or {None}
         for category in categories:
             expected[(product.category.name, category)].append(product.price_cents)
     groups = {
@@ -300,7 +300,7 @@ async def test_private_blocks_are_aggregated_only_for_their_owner_and_admins(
         )
         for g in figures["groups"]
     ]
-    expected: list[tuple[str | None, str, int, int]] = {
+    matrix: dict[str, list[tuple[str | None, str, int, int]]] = {
         "anonymous": [],
         "owner": [("owner", "HELD", 2, 130)],
         "other": [("other", "HELD", 1, 270)],
@@ -309,7 +309,8 @@ async def test_private_blocks_are_aggregated_only_for_their_owner_and_admins(
             ("owner", "HELD", 2, 130),
             (None, "AVAILABLE", 1, 600),
         ],
-    }[who]
+    }
+    expected = matrix[who]
     assert sorted(groups, key=str) == sorted(expected, key=str)
     assert figures["count"] == sum(g[2] for g in expected)
     assert figures["sum"]["quantity"] == (sum(g[3] for g in expected) or None)
