@@ -9,10 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from graphql import parse, validate
 
 import models
 from models.db import Database
 from resolvers.viewer import ANONYMOUS, Role, Viewer
+from schema.cost import requested_cost
+from schema.root import schema
 from tests import factories
 from tests.fixtures.database import StatementCounter
 from tests.fixtures.graphql import GraphQLClient
@@ -468,3 +471,27 @@ async def test_one_statement_whatever_the_number_of_groups(
         assert len(data["productsAggregate"]["groups"]) == first
         counts.append(statements.count)
     assert counts == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        pytest.param("{ productsAggregate { count sum { price { amount } } } }", 1, id="totals"),
+        pytest.param(
+            "{ productsAggregate(groupBy: [CATEGORY], first: 20)"
+            " { groups { keys { category } } } }",
+            1 + 20 * 1,
+            id="groups multiply by first",
+        ),
+        pytest.param(
+            "{ productsAggregate(groupBy: [BRAND_COMPANY])"
+            " { groups { keys { brandCompany { name } } } } }",
+            1 + 100 * (1 + 1),
+            id="100 groups unless first; objects named by keys count 1",
+        ),
+    ],
+)
+def test_cost_of_an_aggregate(document: str, expected: int) -> None:
+    parsed = parse(document)
+    assert validate(schema._schema, parsed) == []
+    assert requested_cost(schema._schema, parsed, None, {}) == expected
