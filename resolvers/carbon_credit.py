@@ -9,12 +9,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from models import CreditBlock, CreditHolding, CreditStatus, Issuance, Purchase, Retirement
+from models import (
+    CarbonProject,
+    Company,
+    CreditBlock,
+    CreditHolding,
+    CreditStatus,
+    EmissionsReport,
+    Issuance,
+    Purchase,
+    Retirement,
+    RetirementReason,
+)
 from models.db import Database
 
-from .carbon_project import CARBON_PROJECTS
+from .aggregate import Dimension, Hop, Measure, Unit, time_buckets
+from .carbon_project import CARBON_PROJECTS, credit_measures, credits_by, project_dimensions
 from .company import COMPANIES
 from .entity_map import RANGE, Column, Custom, EntityMap, Spec, range_clause
 from .errors import InvalidInput
@@ -38,6 +51,16 @@ def _in_companies(column: Any) -> Custom:
     )
 
 
+def _project_of(column: Any, name: str, after: Hop | None = None) -> tuple[Any, Hop]:
+    """An alias of CarbonProject joined on `column` (a project id), and its hop."""
+    project = aliased(CarbonProject, name=name)
+    return project, Hop(project, on=project.id == column, after=after)
+
+
+_issuance_project, ISSUANCE_PROJECT = _project_of(col(Issuance.project_id), "issuance_project")
+_issuance_credits = credits_by(col(Issuance.id), "issuance_credits")
+ISSUANCE_CREDITS = Hop(_issuance_credits, on=_issuance_credits.c.key == col(Issuance.id))
+
 ISSUANCES: EntityMap[Issuance] = EntityMap(
     model=Issuance,
     primary_key=col(Issuance.id),
@@ -51,6 +74,31 @@ ISSUANCES: EntityMap[Issuance] = EntityMap(
         "VINTAGE": SortKey(col(Issuance.vintage), "vintage"),
     },
     default_order=[("ISSUED_ON", True)],
+    measures={
+        "total_quantity": Measure(col(Issuance.total_quantity), Unit.CREDITS),
+        "buffer_quantity": Measure(col(Issuance.buffer_quantity), Unit.CREDITS),
+        "issued_quantity": Measure(col(Issuance.issued_quantity), Unit.CREDITS),
+        **credit_measures(_issuance_credits, ISSUANCE_CREDITS),
+    },
+    dimensions={
+        "project": Dimension(col(Issuance.project_id), node=CarbonProject),
+        "vintage": Dimension(col(Issuance.vintage)),
+        **time_buckets("issued_on", col(Issuance.issued_on)),
+        **project_dimensions(_issuance_project, ISSUANCE_PROJECT),
+    },
+)
+
+_retired_project, RETIRED_PROJECT = _project_of(col(Retirement.project_id), "retired_project")
+_beneficiary = aliased(Company, name="beneficiary")
+BENEFICIARY = Hop(_beneficiary, on=_beneficiary.id == col(Retirement.beneficiary_company_id))
+# The beneficiary's report for the claim year: unique per (company, year), so a to-one hop.
+_claim_report = aliased(EmissionsReport, name="claim_report")
+CLAIM_REPORT = Hop(
+    _claim_report,
+    on=sa.and_(
+        col(_claim_report.company_id) == col(Retirement.beneficiary_company_id),
+        col(_claim_report.year) == col(Retirement.claim_year),
+    ),
 )
 
 RETIREMENTS: EntityMap[Retirement] = EntityMap(
@@ -70,6 +118,23 @@ RETIREMENTS: EntityMap[Retirement] = EntityMap(
         "QUANTITY": SortKey(col(Retirement.quantity), "quantity"),
     },
     default_order=[("RETIRED_ON", True)],
+    measures={"quantity": Measure(col(Retirement.quantity), Unit.CREDITS)},
+    dimensions={
+        "beneficiary": Dimension(col(Retirement.beneficiary_company_id), node=Company),
+        "beneficiary_name": Dimension(col(Retirement.beneficiary_name)),
+        "beneficiary_sector": Dimension(_beneficiary.sector, via=BENEFICIARY),
+        "beneficiary_hq_country": Dimension(_beneficiary.hq_country, via=BENEFICIARY),
+        "beneficiary_reported_tco2e": Dimension(
+            _claim_report.scope_1_tco2e + _claim_report.scope_2_tco2e + _claim_report.scope_3_tco2e,
+            via=CLAIM_REPORT,
+        ),
+        "retired_by": Dimension(col(Retirement.retired_by_company_id), node=Company),
+        "reason": Dimension(col(Retirement.reason), enum=RetirementReason),
+        "claim_year": Dimension(col(Retirement.claim_year)),
+        "project": Dimension(col(Retirement.project_id), node=CarbonProject),
+        **time_buckets("retired_on", col(Retirement.retired_on)),
+        **project_dimensions(_retired_project, RETIRED_PROJECT),
+    },
 )
 
 
@@ -84,6 +149,12 @@ def _in_utc(name: str, value: datetime) -> datetime:
         raise InvalidInput(f"`{name}` needs a UTC offset, e.g. 2024-06-01T00:00:00Z.", field=name)
     return value.astimezone(UTC)
 
+
+_block_issuance = aliased(Issuance, name="block_issuance")
+BLOCK_ISSUANCE = Hop(_block_issuance, on=_block_issuance.id == col(CreditBlock.issuance_id))
+_block_project, BLOCK_PROJECT = _project_of(
+    _block_issuance.project_id, "block_project", after=BLOCK_ISSUANCE
+)
 
 CREDIT_BLOCKS: EntityMap[CreditBlock] = EntityMap(
     model=CreditBlock,
@@ -101,7 +172,19 @@ CREDIT_BLOCKS: EntityMap[CreditBlock] = EntityMap(
         "SERIAL_START": SortKey(col(CreditBlock.serial_start), "serial_start"),
     },
     default_order=[("CREATED_AT", True)],
+    measures={"quantity": Measure(col(CreditBlock.quantity), Unit.CREDITS)},
+    dimensions={
+        "status": Dimension(col(CreditBlock.status), enum=CreditStatus),
+        "owner": Dimension(col(CreditBlock.owner_company_id), node=Company),
+        "issuance": Dimension(col(CreditBlock.issuance_id), node=Issuance),
+        "vintage": Dimension(_block_issuance.vintage, via=BLOCK_ISSUANCE),
+        "project": Dimension(_block_issuance.project_id, via=BLOCK_ISSUANCE, node=CarbonProject),
+        **time_buckets("created_at", col(CreditBlock.created_at)),
+        **project_dimensions(_block_project, BLOCK_PROJECT),
+    },
 )
+
+_bought_project, BOUGHT_PROJECT = _project_of(col(Purchase.project_id), "bought_project")
 
 PURCHASES: EntityMap[Purchase] = EntityMap(
     model=Purchase,
@@ -125,6 +208,23 @@ PURCHASES: EntityMap[Purchase] = EntityMap(
         "TOTAL_PRICE": SortKey(col(Purchase.total_price_cents), "total_price_cents"),
     },
     default_order=[("PURCHASED_AT", True)],
+    measures={
+        "quantity": Measure(col(Purchase.quantity), Unit.CREDITS),
+        "unit_price": Measure(
+            col(Purchase.unit_price_cents), Unit.MONEY, currency=col(Purchase.currency)
+        ),
+        "total_price": Measure(
+            col(Purchase.total_price_cents), Unit.MONEY, currency=col(Purchase.currency)
+        ),
+    },
+    dimensions={
+        "buyer": Dimension(col(Purchase.buyer_company_id), node=Company),
+        "project": Dimension(col(Purchase.project_id), node=CarbonProject),
+        "vintage": Dimension(col(Purchase.vintage)),
+        "currency": Dimension(col(Purchase.currency)),
+        **time_buckets("purchased_at", col(Purchase.purchased_at)),
+        **project_dimensions(_bought_project, BOUGHT_PROJECT),
+    },
 )
 
 CREDIT_HOLDINGS: EntityMap[CreditHolding] = EntityMap(

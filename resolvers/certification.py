@@ -6,9 +6,10 @@ from typing import Any
 
 from sqlmodel import col
 
-from models import Certification
+from models import Certification, CertificationCategory, CertificationLevel
 from models.db import Database
 
+from .aggregate import Dimension, time_buckets
 from .entity_map import TEXT, Column, EntityMap, ListItem, find_by, flag
 from .pagination import Listing, SortKey
 from .viewer import Viewer
@@ -32,6 +33,14 @@ CERTIFICATIONS: EntityMap[Certification] = EntityMap(
         "CATEGORY": SortKey(col(Certification.category), "category"),
     },
     default_order=[("NAME", False)],
+    dimensions={
+        "category": Dimension(col(Certification.category), enum=CertificationCategory),
+        "level": Dimension(col(Certification.level), enum=CertificationLevel),
+        "issuer": Dimension(col(Certification.issuer)),
+        "carbon_related": Dimension(col(Certification.carbon_related)),
+        "amazon_owned": Dimension(col(Certification.amazon_owned)),
+        **time_buckets("recognized_since", col(Certification.recognized_since)),
+    },
 )
 
 

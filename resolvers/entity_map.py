@@ -1,7 +1,7 @@
 """One declarative map per entity: which filters, orderings and relations it has, and their SQL.
 
-Every read path (root connections, nested connections, counts, and later aggregates and
-exports) builds its statement from these maps, so a field filters and sorts the same way
+Every read path (root connections, nested connections, counts, aggregates (resolvers.aggregate)
+and exports) builds its statement from these maps, so a field filters and sorts the same way
 everywhere; every listing is made for a viewer and holds only the rows that viewer may see
 (resolvers.scope). Filter specs are plain dicts made by the schema layer from its `where`
 inputs: `{"title": {"contains": "soap"}, "or": [{...}, {...}]}`.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from sqlmodel import SQLModel, select
 
 from models.db import Database
 
+from .aggregate import Dimension, Measure
 from .errors import InvalidInput
 from .pagination import Listing, Ordering, SortKey
 from .scope import Scope, scope_of, visible
@@ -151,13 +152,16 @@ def flag(column: Any) -> Custom:
 
 @dataclass(frozen=True)
 class EntityMap(Generic[M]):
-    """Filters, orderings and the default order of one entity; its row scope comes with it."""
+    """Filters, orderings and the default order of one entity, and what its aggregates compute
+    (`measures`) and group by (`dimensions`); its row scope comes with it."""
 
     model: type[M]
     primary_key: Any
     filters: Mapping[str, Column | ListItem | Custom]
     orderings: Mapping[str, SortKey]
     default_order: Sequence[tuple[str, bool]]
+    measures: Mapping[str, Measure] = field(default_factory=dict)
+    dimensions: Mapping[str, Dimension] = field(default_factory=dict)
 
     def where(self, spec: Spec | None) -> ColumnElement[bool]:
         """The SQL condition for a filter spec; AND within a spec, `and`/`or` lists nest."""

@@ -89,6 +89,7 @@ class Loaders:
     """
 
     company_by_id: DataLoader[int, Company | None]
+    certification_by_id: DataLoader[int, Certification | None]
     carbon_project_by_id: DataLoader[int, CarbonProject | None]
     issuance_by_id: DataLoader[int, Issuance | None]
     retirement_by_id: DataLoader[int, Retirement | None]
@@ -141,6 +142,7 @@ class Loaders:
 
         return cls(
             company_by_id=by_id(Company),
+            certification_by_id=by_id(Certification),
             carbon_project_by_id=by_id(CarbonProject),
             issuance_by_id=by_id(Issuance),
             retirement_by_id=by_id(Retirement),

@@ -8,15 +8,27 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 
-from models import Certification, Company, Product, ProductCertification
+from models import (
+    Certification,
+    CertificationCategory,
+    Company,
+    Marketplace,
+    Product,
+    ProductCategory,
+    ProductCertification,
+)
 from models.db import Database
 
 from . import search
+from .aggregate import Dimension, Hop, Measure, Unit, time_buckets
+from .certification import CERTIFICATIONS
 from .company import COMPANIES
 from .entity_map import (
     MAX_LIST,
+    RANGE,
     TEXT,
     Column,
     Custom,
@@ -113,6 +125,26 @@ def _brand_company(spec: dict[str, Any]) -> Any:
     return col(Product.brand_company_id).in_(companies)
 
 
+# A product's certificates, for grouping by them: a product counts once per certification (or
+# category, or year) it holds, however many certificates say so.
+_held = aliased(ProductCertification, name="held")
+_held_certification = aliased(Certification, name="held_certification")
+CERTIFICATES = Hop(
+    _held,
+    many=True,
+    owner=_held.product_id,
+    then=((_held_certification, _held_certification.id == _held.certification_id),),
+)
+_first_certificate = (
+    select(
+        col(ProductCertification.product_id).label("product_id"),
+        func.min(col(ProductCertification.valid_from)).label("since"),
+    )
+    .group_by(col(ProductCertification.product_id))
+    .subquery("first_certificate")
+)
+FIRST_CERTIFICATE = Hop(_first_certificate, on=_first_certificate.c.product_id == col(Product.id))
+
 PRODUCTS: EntityMap[Product] = EntityMap(
     model=Product,
     primary_key=col(Product.id),
@@ -137,6 +169,71 @@ PRODUCTS: EntityMap[Product] = EntityMap(
         "ASIN": SortKey(col(Product.asin), "asin"),
     },
     default_order=[("TITLE", False)],
+    measures={
+        "price": Measure(
+            col(Product.price_cents), Unit.MONEY, currency=col(Product.price_currency)
+        ),
+    },
+    dimensions={
+        "category": Dimension(col(Product.category), enum=ProductCategory),
+        "marketplace": Dimension(col(Product.marketplace), enum=Marketplace),
+        "brand": Dimension(col(Product.brand)),
+        "currency": Dimension(col(Product.price_currency)),
+        "brand_company": Dimension(col(Product.brand_company_id), node=Company),
+        "certification": Dimension(_held.certification_id, via=CERTIFICATES, node=Certification),
+        "certification_category": Dimension(
+            _held_certification.category, via=CERTIFICATES, enum=CertificationCategory
+        ),
+        **time_buckets("certificate_valid_from", _held.valid_from, via=CERTIFICATES),
+        **time_buckets("certified_since", _first_certificate.c.since, via=FIRST_CERTIFICATE),
+    },
+)
+
+_certification = aliased(Certification, name="certification")
+_product = aliased(Product, name="product")
+CERTIFICATION = Hop(
+    _certification, on=_certification.id == col(ProductCertification.certification_id)
+)
+PRODUCT = Hop(_product, on=_product.id == col(ProductCertification.product_id))
+
+
+def _valid_on(day: date) -> Any:
+    valid_to = col(ProductCertification.valid_to)
+    return sa.and_(
+        col(ProductCertification.valid_from) <= day, sa.or_(valid_to.is_(None), valid_to >= day)
+    )
+
+
+PRODUCT_CERTIFICATIONS: EntityMap[ProductCertification] = EntityMap(
+    model=ProductCertification,
+    primary_key=col(ProductCertification.id),
+    filters={
+        "valid_from": Column(col(ProductCertification.valid_from), RANGE),
+        "valid_to": Column(col(ProductCertification.valid_to), RANGE),
+        "valid_on": Custom(_valid_on),
+        "certification": Custom(
+            lambda spec: col(ProductCertification.certification_id).in_(
+                select(col(Certification.id)).where(CERTIFICATIONS.where(spec))
+            )
+        ),
+        "product": Custom(
+            lambda spec: col(ProductCertification.product_id).in_(
+                select(col(Product.id)).where(PRODUCTS.where(spec))
+            )
+        ),
+    },
+    orderings={"VALID_FROM": SortKey(col(ProductCertification.valid_from), "valid_from")},
+    default_order=[("VALID_FROM", True)],
+    dimensions={
+        "certification": Dimension(col(ProductCertification.certification_id), node=Certification),
+        "certification_category": Dimension(
+            _certification.category, via=CERTIFICATION, enum=CertificationCategory
+        ),
+        "product_category": Dimension(_product.category, via=PRODUCT, enum=ProductCategory),
+        "marketplace": Dimension(_product.marketplace, via=PRODUCT, enum=Marketplace),
+        **time_buckets("valid_from", col(ProductCertification.valid_from)),
+        **time_buckets("valid_to", col(ProductCertification.valid_to)),
+    },
 )
 
 # A product's certifications as distinct (certification, product) pairs.

@@ -31,6 +31,7 @@ from graphql import (
 )
 from graphql.utilities import get_operation_ast
 
+from resolvers.aggregate import DEFAULT_GROUPS, MAX_GROUPS
 from resolvers.pagination import MAX_PAGE_SIZE
 
 # A list of objects that is not a paged connection is assumed to hold this many items.
@@ -56,10 +57,13 @@ class Kind(Enum):
     PAGE_INFO = auto()
     LIST = auto()  # a list of objects without paging: LIST_SIZE items assumed
     LIST_BY_IDS = auto()  # a list with an `ids` argument: one item per id
+    AGGREGATE = auto()  # one statement; its `groups` are costed with its `first`
+    GROUPS = auto()  # an aggregate's groups: one item per group asked for
+    BUILT = auto()  # an object built with its parent row (a group's keys, sums, money)
 
     @property
     def own(self) -> int:
-        return 0 if self in {Kind.FREE, Kind.PAGE_EDGES, Kind.PAGE_INFO} else 1
+        return 0 if self in {Kind.FREE, Kind.PAGE_EDGES, Kind.PAGE_INFO, Kind.BUILT} else 1
 
     @property
     def note(self) -> str:
@@ -80,7 +84,15 @@ _NOTES = {
     Kind.PAGE_INFO: "0 (built with the page), plus the fields selected on it.",
     Kind.LIST: f"{LIST_SIZE} (an assumed number of items) times (1 + the fields selected on each).",
     Kind.LIST_BY_IDS: "the number of `ids` times (1 + the fields selected on each item).",
+    Kind.AGGREGATE: "1 (one statement), plus the fields selected on it.",
+    Kind.GROUPS: (
+        f"`first` groups ({DEFAULT_GROUPS} if not given, at most {MAX_GROUPS}) times (1 + the"
+        " fields selected on each group: objects named by keys count 1 each)."
+    ),
+    Kind.BUILT: "0 (built with its row), plus the fields selected on it.",
 }
+# Fields that say how they are costed (strawberry.field(metadata={"cost": ...})).
+_DECLARED = {"aggregate": Kind.AGGREGATE, "groups": Kind.GROUPS, "built": Kind.BUILT}
 
 _PAGE_PARTS = {
     "totalCount": Kind.COUNT,
@@ -106,6 +118,10 @@ _KIND = "pledgegraph.cost_kind"
 
 
 def _kind_of(parent: GraphQLNamedType, name: str, field: GraphQLField) -> Kind:
+    definition = field.extensions.get("strawberry-definition")
+    declared = (getattr(definition, "metadata", None) or {}).get("cost")
+    if declared is not None:
+        return _DECLARED[declared]
     if is_connection(parent) and name in _PAGE_PARTS:
         return _PAGE_PARTS[name]
     returned = get_named_type(field.type)
@@ -223,13 +239,17 @@ class _Walk:
         kind = kind_of(parent, name, field)
         inner = 0
         if node.selection_set is not None:
-            inner_page = self._page_size(node) if kind is Kind.CONNECTION else 0
+            inner_page = {
+                Kind.CONNECTION: self._page_size,
+                Kind.AGGREGATE: self._groups_size,
+            }.get(kind, lambda _: 0)(node)
             inner = self._selections(
                 node.selection_set, get_named_type(field.type), page=inner_page
             )
         items = {
             Kind.PAGE_NODES: page,
             Kind.PAGE_EDGES: page,
+            Kind.GROUPS: page,
             Kind.LIST: LIST_SIZE,
             Kind.LIST_BY_IDS: self._id_count(node),
         }.get(kind, 1)
@@ -324,6 +344,13 @@ class _Walk:
             if isinstance(size, int) and not isinstance(size, bool):
                 return max(0, min(size, MAX_PAGE_SIZE))
         return MAX_PAGE_SIZE
+
+    def _groups_size(self, node: FieldNode) -> int:
+        """An aggregate's `first`, within 0..1000 (more is refused anyway); 100 if not given."""
+        size = self._argument(node, "first")
+        if isinstance(size, int) and not isinstance(size, bool):
+            return max(0, min(size, MAX_GROUPS))
+        return DEFAULT_GROUPS
 
     def _id_count(self, node: FieldNode) -> int:
         ids = self._argument(node, "ids")

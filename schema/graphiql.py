@@ -231,6 +231,127 @@ query Holdings {
 """,
         "variables": "{}",
     },
+    {
+        "query": """# Climate Pledge signatories by sector, by headquarters country and by year
+# joined.
+query Signatories {
+  bySector: signatoriesAggregate(groupBy: [SECTOR], orderBy: [{field: COUNT, direction: DESC}]) {
+    count
+    groups { keys { sector } count }
+  }
+  byCountry: signatoriesAggregate(
+    groupBy: [HQ_COUNTRY]
+    orderBy: [{field: COUNT, direction: DESC}]
+    first: 20
+  ) {
+    groups { keys { hqCountry } count }
+    hasMoreGroups
+  }
+  byYearJoined: signatoriesAggregate(groupBy: [SIGNED_ON_YEAR]) {
+    groups { keys { signedOnYear } count }
+  }
+}
+""",
+        "variables": "{}",
+    },
+    {
+        "query": """# Climate Pledge Friendly products (a certificate valid on the day) by
+# certification, by certification category and by store category. A product with
+# several certifications counts once in each of them.
+query FriendlyProducts($day: Date!) {
+  byCertification: productsAggregate(
+    where: {climatePledgeFriendlyOn: $day}
+    groupBy: [CERTIFICATION]
+    orderBy: [{field: COUNT, direction: DESC}]
+    first: 10
+  ) {
+    count
+    groups { keys { certification { name issuer } } count }
+  }
+  byCertificationCategory: productsAggregate(
+    where: {climatePledgeFriendlyOn: $day}
+    groupBy: [CERTIFICATION_CATEGORY]
+  ) {
+    groups { keys { certificationCategory } count }
+  }
+  byCategory: productsAggregate(where: {climatePledgeFriendlyOn: $day}, groupBy: [CATEGORY]) {
+    groups { keys { category } count avg { price { amount currency } } }
+  }
+}
+""",
+        "variables": '{"day": "2025-06-30"}',
+    },
+    {
+        "query": """# Certified products added per year (by their first certificate), and the growth
+# between two years: the certified catalogue at the end of each.
+query CertifiedProductsGrowth {
+  addedPerYear: productsAggregate(
+    where: {certifiedSince: {gte: "2020-01-01"}}
+    groupBy: [CERTIFIED_SINCE_YEAR]
+  ) {
+    groups { keys { certifiedSinceYear } count }
+  }
+  end2022: productsAggregate(where: {certifiedSince: {lte: "2022-12-31"}}) { count }
+  end2024: productsAggregate(where: {certifiedSince: {lte: "2024-12-31"}}) { count }
+}
+""",
+        "variables": "{}",
+    },
+    {
+        "query": """# Credits issued, held and retired by priority area, project type and vintage
+# (public totals: holdings are summed, never shown per holder).
+query CreditsByPriorityArea {
+  issuancesAggregate(
+    groupBy: [PROJECT_PRIORITY_AREA, PROJECT_TYPE, VINTAGE]
+    orderBy: [{field: SUM_ISSUED_QUANTITY, direction: DESC}]
+    first: 50
+  ) {
+    sum { issuedQuantity heldCredits retiredCredits }
+    groups {
+      keys { projectPriorityArea projectType vintage }
+      sum { issuedQuantity availableCredits heldCredits retiredCredits }
+    }
+  }
+}
+""",
+        "variables": "{}",
+    },
+    {
+        "query": """# Net-zero progress: credits retired per beneficiary and claim year, against the
+# emissions that company reported for the year (null without a report).
+query NetZeroProgress {
+  retirementsAggregate(
+    where: {claimYear: {gte: 2020}}
+    groupBy: [BENEFICIARY, CLAIM_YEAR, BENEFICIARY_REPORTED_TCO2E]
+    orderBy: [{field: SUM_QUANTITY, direction: DESC}]
+    first: 20
+  ) {
+    groups {
+      keys { beneficiary { name } claimYear beneficiaryReportedTco2e }
+      sum { quantity }
+    }
+  }
+}
+""",
+        "variables": "{}",
+    },
+    {
+        "query": """# Carbon projects by quality rating, with their credits.
+query ProjectsByQuality {
+  carbonProjectsAggregate(
+    groupBy: [ADDITIONALITY_RATING, QUANTIFICATION_RATING, SAFEGUARDS_RATING]
+  ) {
+    count
+    groups {
+      keys { additionalityRating quantificationRating safeguardsRating }
+      count
+      sum { issuedCredits retiredCredits }
+    }
+  }
+}
+""",
+        "variables": "{}",
+    },
 ]
 
 

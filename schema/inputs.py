@@ -68,6 +68,17 @@ class IntRange:
     lte: int | None = strawberry.field(default=None, description="Less than or equal.")
 
 
+@strawberry.input(
+    description="A decimal range (numbers or decimal strings); bounds are inclusive with gte/lte."
+)
+class DecimalRange:
+    eq: Decimal | None = strawberry.field(default=None, description="Equal to this number.")
+    gt: Decimal | None = strawberry.field(default=None, description="Greater than.")
+    gte: Decimal | None = strawberry.field(default=None, description="Greater than or equal.")
+    lt: Decimal | None = strawberry.field(default=None, description="Less than.")
+    lte: Decimal | None = strawberry.field(default=None, description="Less than or equal.")
+
+
 @strawberry.input(description="A date range (ISO dates); bounds are inclusive with gte/lte.")
 class DateRange:
     eq: date | None = strawberry.field(default=None, description="On this day.")
@@ -335,6 +346,48 @@ class CreditHoldingWhere:
         default=None, name="AND", description=AND
     )
     or_: list[CreditHoldingWhere] | None = strawberry.field(default=None, name="OR", description=OR)
+
+
+@strawberry.input(description="Conditions on emissions reports; fields combine with AND.")
+class EmissionsReportWhere:
+    year: IntRange | None = strawberry.field(default=None, description="The reporting year.")
+    company: CompanyWhere | None = strawberry.field(
+        default=None, description="The reporting company matches these conditions."
+    )
+    public: bool | None = strawberry.field(
+        default=None, description="Published at a public URL (true) or not (false)."
+    )
+    and_: list[EmissionsReportWhere] | None = strawberry.field(
+        default=None, name="AND", description=AND
+    )
+    or_: list[EmissionsReportWhere] | None = strawberry.field(
+        default=None, name="OR", description=OR
+    )
+
+
+@strawberry.input(description="Conditions on product certificates; fields combine with AND.")
+class ProductCertificationWhere:
+    valid_from: DateRange | None = strawberry.field(
+        default=None, description="The first day the certificate is valid."
+    )
+    valid_to: DateRange | None = strawberry.field(
+        default=None, description="The last day the certificate is valid (open-ended: none)."
+    )
+    valid_on: date | None = strawberry.field(
+        default=None, description="The certificate is valid on this day."
+    )
+    certification: CertificationWhere | None = strawberry.field(
+        default=None, description="The certification matches these conditions."
+    )
+    product: ProductWhere | None = strawberry.field(
+        default=None, description="The product matches these conditions."
+    )
+    and_: list[ProductCertificationWhere] | None = strawberry.field(
+        default=None, name="AND", description=AND
+    )
+    or_: list[ProductCertificationWhere] | None = strawberry.field(
+        default=None, name="OR", description=OR
+    )
 
 
 @strawberry.input(description="Conditions on API keys; fields combine with AND.")

@@ -24,9 +24,11 @@ from resolvers.carbon_credit import (
 from resolvers.carbon_project import list_carbon_projects
 from resolvers.certification import list_certifications
 from resolvers.company import list_companies
+from resolvers.company import signatories as signed_the_pledge
 from resolvers.errors import InvalidInput
 from resolvers.pagination import MAX_PAGE_SIZE
 from resolvers.viewer import Viewer as Caller
+from schema import reporting
 from schema.context import Info
 from schema.inputs import (
     ApiKeyOrder,
@@ -266,4 +268,50 @@ class Query:
             "API keys you may see: your company's (partners) or all (admins); empty for"
             " anonymous callers. Newest first unless `orderBy` says otherwise."
         ),
+    )
+
+    companies_aggregate = reporting.COMPANY.field(
+        description="Figures over companies: counts and target years, in groups if asked."
+    )
+    signatories_aggregate = reporting.COMPANY.field(
+        description=(
+            "Figures over Climate Pledge signatories (e.g. by sector, country or year joined)."
+        ),
+        also=signed_the_pledge,
+    )
+    products_aggregate = reporting.PRODUCT.field(
+        description="Figures over products: counts and prices, in groups if asked."
+    )
+    product_certifications_aggregate = reporting.PRODUCT_CERTIFICATION.field(
+        description="Figures over product certificates (a product holding a certification)."
+    )
+    certifications_aggregate = reporting.CERTIFICATION.field(
+        description="Figures over certifications."
+    )
+    carbon_projects_aggregate = reporting.CARBON_PROJECT.field(
+        description="Figures over carbon projects: counts, offer prices and their credits."
+    )
+    issuances_aggregate = reporting.ISSUANCE.field(
+        description=(
+            "Figures over issuances: credits issued and where they are now (available, held,"
+            " retired, cancelled: public totals, never per holder)."
+        )
+    )
+    retirements_aggregate = reporting.RETIREMENT.field(
+        description="Figures over retirements (public records)."
+    )
+    credit_blocks_aggregate = reporting.CREDIT_BLOCK.field(
+        description=(
+            "Figures over the credit blocks you may see: your company's (partners) or all"
+            " (admins); nothing for anonymous callers."
+        )
+    )
+    purchases_aggregate = reporting.PURCHASE.field(
+        description=(
+            "Figures over the purchases you may see: your company's (partners) or all (admins);"
+            " nothing for anonymous callers."
+        )
+    )
+    emissions_reports_aggregate = reporting.EMISSIONS_REPORT.field(
+        description="Figures over emissions reports, with the credits retired for their year."
     )

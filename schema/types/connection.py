@@ -189,17 +189,17 @@ def _item_fields(info: Info) -> set[str]:
         if child.name.value == "nodes":
             items.append(child)
         elif child.name.value == "edges":
-            items.extend(e for e in _fields([child], fragments) if e.name.value == "node")
-    return {field.name.value for field in _fields(items, fragments)}
+            items.extend(e for e in selected_fields([child], fragments) if e.name.value == "node")
+    return {field.name.value for field in selected_fields(items, fragments)}
 
 
 def _children(info: Info) -> list[FieldNode]:
     """The fields selected directly on this connection."""
     raw = info._raw_info
-    return _fields(raw.field_nodes, raw.fragments)
+    return selected_fields(raw.field_nodes, raw.fragments)
 
 
-def _fields(
+def selected_fields(
     parents: list[FieldNode], fragments: dict[str, FragmentDefinitionNode]
 ) -> list[FieldNode]:
     """The fields selected on these fields, looking through fragments."""

@@ -1,0 +1,586 @@
+"""Aggregates over any entity map: counts, sums, averages, minima and maxima, in groups of columns,
+one-hop relations and time buckets, filtered (`having`), ordered and cut to the top N, each one
+answered by one SQL statement under the viewer's row scope.
+
+An entity map declares its `measures` (numeric columns) and `dimensions` (what rows can be
+grouped by); this module turns a request into one statement:
+
+- totals alone: `SELECT count(*), sum(x), … FROM entity [JOIN to-one hops] WHERE scope AND filters`;
+- groups: the same, grouped by the dimensions' keys, with HAVING, a ROW_NUMBER() over the
+  requested order (so the top N survives a UNION), cut at N + 1 to tell whether more exist;
+- both: the groups and the totals row in one `UNION ALL`, told apart by a `part` column.
+
+A dimension reached through a to-many relation (a product's certifications) is joined as the
+DISTINCT (entity id, keys) rows of that relation, so each entity row counts once per group and
+its measures are never added twice; totals never join it.
+
+Averages are computed from the statement's exact sum and count (SQLite's avg() is a double):
+the quotient is rounded half-even to AVERAGE_PLACES decimals, identical on both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
+
+from models.db import Database
+
+from .errors import InvalidInput
+from .scope import visible
+from .viewer import Viewer
+
+if TYPE_CHECKING:
+    from .entity_map import EntityMap, Spec
+
+MAX_GROUPS = 1000
+DEFAULT_GROUPS = 100
+MAX_GROUP_BY = 6
+AVERAGE_PLACES = 4
+FUNCTIONS = ("sum", "avg", "min", "max")
+_COMPARISONS = {"eq", "gt", "gte", "lt", "lte"}
+
+
+class Unit(StrEnum):
+    """What a measure counts, which fixes how its figures reach the API."""
+
+    CREDITS = "credits"  # whole tonnes CO2e
+    TONNES = "tonnes"  # reported emissions, whole tonnes CO2e
+    NUMBER = "number"  # a plain whole number (e.g. a target year)
+    MONEY = "money"  # integer cents of the row's currency
+
+
+class Bucket(StrEnum):
+    """Time buckets of a date: the key is the year, `YYYY-Qn` or `YYYY-MM`."""
+
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: a hop is joined once per statement
+class Hop:
+    """The tables one hop away from an entity row.
+
+    To one row (`many=False`): `target` is outer-joined on `on`, after the hop it starts from
+    (`after`), e.g. credit block -> issuance -> project. To many rows (`many=True`): `target`
+    and `then` form a subquery of related rows whose `owner` column names the entity row; it is
+    joined as DISTINCT (owner, keys) rows.
+    """
+
+    target: Any
+    on: Any = None
+    after: Hop | None = None
+    many: bool = False
+    owner: Any = None
+    then: tuple[tuple[Any, Any], ...] = ()
+
+    def chain(self) -> list[Hop]:
+        """This hop preceded by the hops it starts from."""
+        return [*(self.after.chain() if self.after else []), self]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A numeric column figures are computed over (sum, avg, min, max)."""
+
+    expression: Any
+    unit: Unit
+    via: Hop | None = None  # a to-one hop only: a measure is never counted twice
+    currency: Any = None  # MONEY: the column naming each row's currency
+
+    def __post_init__(self) -> None:
+        assert self.via is None or not self.via.many, "measures come from to-one hops only"
+        assert (self.unit is Unit.MONEY) == (self.currency is not None)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """Something rows are grouped by: a column of the entity or of a row one hop away.
+
+    `node` names the model whose id the key is (the API returns the object); `enum` the enum
+    the stored values belong to; `bucket` makes the key a time bucket of a date column.
+    """
+
+    expression: Any
+    via: Hop | None = None
+    node: type[Any] | None = None
+    enum: type[StrEnum] | None = None
+    bucket: Bucket | None = None
+    instant: bool = False  # a timestamp with time zone, bucketed in UTC
+
+
+def time_buckets(name: str, expression: Any, *, via: Hop | None = None) -> dict[str, Dimension]:
+    """The year, quarter and month buckets of a date (or timestamp) column as three dimensions."""
+    instant = isinstance(getattr(expression, "type", None), sa.DateTime)
+    return {
+        f"{name}_{bucket.value}": Dimension(expression, via=via, bucket=bucket, instant=instant)
+        for bucket in Bucket
+    }
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one group (or of all rows): a count and, per (function, measure), a value.
+
+    Values are ints (sums, minima, maxima, in the measure's unit: cents for money) or Decimals
+    (averages, in the measure's unit); None where no row had a value. `currencies` holds, per
+    money measure, the rows' one currency, or None when they mix currencies.
+    """
+
+    count: int
+    values: Mapping[tuple[str, str], int | Decimal | None] = field(default_factory=dict)
+    currencies: Mapping[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group: its keys (by dimension name; ids for node dimensions) and its figures."""
+
+    keys: Mapping[str, Any]
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """What one aggregate field asked for: totals, groups, and whether groups were cut off."""
+
+    totals: Figures | None
+    groups: list[Group]
+    has_more_groups: bool
+
+
+@dataclass(frozen=True)
+class AggregateRequest:
+    """An aggregate field's arguments and selection, as plain values.
+
+    `wanted` holds the (function, measure) pairs the selection reads, for totals and groups
+    alike; `having` is a spec like `{"count": {"gt": 10}, "sum": {"quantity": {"gte": 1000}},
+    "and": [...], "or": [...]}`; `order` holds (term, descending) pairs whose term is "count",
+    "<function>:<measure>" or "key:<dimension>".
+    """
+
+    where: Spec | None = None
+    group_by: Sequence[str] = ()
+    having: Spec | None = None
+    order: Sequence[tuple[str, bool]] = ()
+    first: int | None = None
+    totals: bool = True
+    groups: bool = False
+    wanted: frozenset[tuple[str, str]] = frozenset()
+
+
+def check_request(entity: EntityMap[Any], request: AggregateRequest) -> None:
+    """Refuse combinations the input types cannot rule out, naming the argument at fault."""
+    group_by = list(request.group_by)
+    if len(set(group_by)) != len(group_by):
+        raise InvalidInput("Each `groupBy` dimension may appear once.", field="groupBy")
+    if len(group_by) > MAX_GROUP_BY:
+        raise InvalidInput(f"Group by at most {MAX_GROUP_BY} dimensions.", field="groupBy")
+    if not group_by:
+        for name, given in (
+            ("groups", request.groups),
+            ("having", request.having),
+            ("orderBy", request.order),
+            ("first", request.first is not None),
+        ):
+            if given:
+                raise InvalidInput(
+                    f"`{name}` applies to groups: pass `groupBy` as well.", field=name
+                )
+    if request.first is not None and not 0 <= request.first <= MAX_GROUPS:
+        raise InvalidInput(
+            f"`first` must be between 0 and {MAX_GROUPS}; got {request.first}.", field="first"
+        )
+    terms = [term for term, _ in request.order]
+    if len(set(terms)) != len(terms):
+        raise InvalidInput("Each `orderBy` term may appear once.", field="orderBy")
+    for term in terms:
+        kind, _, name = term.partition(":")
+        if kind == "key" and name not in group_by:
+            raise InvalidInput(
+                f"Order by a key only when grouping by it: add {name.upper()} to `groupBy`.",
+                field="orderBy",
+            )
+    for function, measure in request.wanted:
+        if function not in FUNCTIONS or measure not in entity.measures:
+            raise InvalidInput(f"No figure `{function}.{measure}`.", field=function)
+    _check_having(entity, request.having)
+
+
+def _check_having(entity: EntityMap[Any], spec: Spec | None) -> None:
+    """Every condition names a figure and compares it with a usable number."""
+    for name, value in (spec or {}).items():
+        if name in {"and", "or"}:
+            for part in value:
+                _check_having(entity, part)
+        elif name == "count":
+            _check_comparisons("count", value, scale=1)
+        elif name in FUNCTIONS:
+            for measure, operators in value.items():
+                if measure not in entity.measures:
+                    raise InvalidInput(f"No figure `{name}.{measure}`.", field="having")
+                scale = 100 if entity.measures[measure].unit is Unit.MONEY else 1
+                _check_comparisons(f"{name}.{measure}", operators, scale)
+        else:
+            raise InvalidInput(f"`having` takes figures only, not `{name}`.", field="having")
+
+
+def _check_comparisons(name: str, operators: Spec, scale: int) -> None:
+    unknown = set(operators) - _COMPARISONS
+    if unknown:
+        raise InvalidInput(f"`{name}` does not support {sorted(unknown)}.", field="having")
+    for value in operators.values():
+        _fraction(name, Decimal(value) * scale)
+
+
+async def aggregate(
+    db: Database,
+    entity: EntityMap[Any],
+    request: AggregateRequest,
+    *,
+    viewer: Viewer,
+    also: ColumnElement[bool] | None = None,
+) -> Aggregate:
+    """The figures asked for, in one statement over the rows `viewer` may see."""
+    check_request(entity, request)
+    builder = _Builder(entity, request, viewer=viewer, also=also, dialect=db.dialect_name)
+    statement = builder.statement()
+    names = list(statement.selected_columns.keys())
+    rows = await db.rows(statement)
+    return builder.read([dict(zip(names, row, strict=True)) for row in rows])
+
+
+class _Builder:
+    """One request's statement and the reading of its rows."""
+
+    def __init__(
+        self,
+        entity: EntityMap[Any],
+        request: AggregateRequest,
+        *,
+        viewer: Viewer,
+        also: ColumnElement[bool] | None,
+        dialect: str,
+    ) -> None:
+        self.entity = entity
+        self.request = request
+        self.viewer = viewer
+        self.also = also
+        self.dialect = dialect
+        self.first = DEFAULT_GROUPS if request.first is None else request.first
+        self.wanted = sorted(request.wanted)
+        self.money = sorted({m for _, m in self.wanted if entity.measures[m].unit is Unit.MONEY})
+        self.dimensions = [entity.dimensions[name] for name in request.group_by]
+        self.with_groups = bool(request.group_by) and request.groups
+        self.with_totals = request.totals or not self.with_groups
+
+    # Statement
+
+    def statement(self) -> Any:
+        if not self.with_groups:
+            return self._totals()
+        grouped = self._grouped().subquery("grouped")
+        parts = [
+            sa.select(sa.literal(0).label("part"), *grouped.c).where(
+                grouped.c.position <= self.first + 1
+            )
+        ]
+        if self.with_totals:
+            nulls = [sa.null().label(f"k{i}") for i in range(len(self.dimensions))]
+            totals = self._totals().subquery("totals")
+            parts.append(
+                sa.select(
+                    sa.literal(1).label("part"), *nulls, *totals.c, sa.literal(0).label("position")
+                )
+            )
+        if len(parts) == 1:
+            return parts[0].order_by(grouped.c.position)
+        union = sa.union_all(*parts).subquery("figures")
+        return sa.select(union).order_by(union.c.part, union.c.position)
+
+    def _base(self, hops: Sequence[Hop]) -> Any:
+        model = self.entity.model
+        statement = sa.select().select_from(model)
+        joined: list[Hop] = []
+        for hop in (h for top in hops for h in top.chain()):
+            if hop not in joined:
+                joined.append(hop)
+                statement = statement.outerjoin(hop.target, hop.on)
+        statement = statement.where(
+            visible(model, self.viewer), self.entity.where(self.request.where)
+        )
+        return statement if self.also is None else statement.where(self.also)
+
+    def _measure_hops(self) -> list[Hop]:
+        return [
+            hop
+            for _, name in self.wanted + [(f, m) for f, m in self._having_and_order_measures()]
+            if (hop := self.entity.measures[name].via) is not None
+        ]
+
+    def _figure_columns(self) -> list[Any]:
+        columns: list[Any] = [sa.func.count().label("count")]
+        for function, name in self.wanted:
+            measure = self.entity.measures[name].expression
+            if function == "avg":
+                columns.append(sa.func.sum(measure).label(f"avg_sum_{name}"))
+                columns.append(sa.func.count(measure).label(f"avg_count_{name}"))
+            else:
+                columns.append(getattr(sa.func, function)(measure).label(f"{function}_{name}"))
+        for name in self.money:
+            currency = self.entity.measures[name].currency
+            columns.append(sa.func.min(currency).label(f"currency_min_{name}"))
+            columns.append(sa.func.max(currency).label(f"currency_max_{name}"))
+        return columns
+
+    def _totals(self) -> Any:
+        return self._base(self._measure_hops()).add_columns(*self._figure_columns())
+
+    def _grouped(self) -> Any:
+        keys: list[Any] = []
+        one_hops: list[Hop] = []
+        many: dict[Hop, list[tuple[int, Dimension]]] = {}
+        for i, dimension in enumerate(self.dimensions):
+            hop = dimension.via
+            if hop is not None and hop.many:
+                many.setdefault(hop, []).append((i, dimension))
+            elif hop is not None:
+                one_hops.append(hop)
+        statement = self._base([*one_hops, *self._measure_hops()])
+        derived: dict[int, Any] = {}
+        for n, (hop, members) in enumerate(many.items()):
+            rows = sa.select(
+                hop.owner.label("owner"),
+                *(self._key(d).label(f"k{i}") for i, d in members),
+            ).select_from(hop.target)
+            for target, onclause in hop.then:
+                rows = rows.join(target, onclause)
+            related = rows.distinct().subquery(f"related_{n}")
+            statement = statement.outerjoin(related, related.c.owner == self.entity.primary_key)
+            for i, _ in members:
+                derived[i] = related.c[f"k{i}"]
+        for i, dimension in enumerate(self.dimensions):
+            keys.append(derived[i] if i in derived else self._key(dimension))
+        position = sa.func.row_number().over(order_by=self._order(keys)).label("position")
+        return (
+            statement.add_columns(*(key.label(f"k{i}") for i, key in enumerate(keys)))
+            .add_columns(*self._figure_columns(), position)
+            .group_by(*keys)
+            .having(self._having(self.request.having))
+        )
+
+    def _key(self, dimension: Dimension) -> Any:
+        if dimension.bucket is None:
+            return dimension.expression
+        return time_bucket(dimension.expression, dimension.bucket, self.dialect, dimension.instant)
+
+    # Order and having
+
+    def _aggregate(self, term: str) -> Any:
+        """The SQL of "count" or "<function>:<measure>" (an average as a quotient)."""
+        if term == "count":
+            return sa.func.count()
+        function, _, name = term.partition(":")
+        measure = self.entity.measures[name].expression
+        if function == "avg":
+            return (
+                sa.func.sum(measure) * sa.literal(1.0) / sa.func.nullif(sa.func.count(measure), 0)
+            )
+        return getattr(sa.func, function)(measure)
+
+    def _order(self, keys: Sequence[Any]) -> list[Any]:
+        terms: list[Any] = []
+        for term, descending in self.request.order:
+            kind, _, name = term.partition(":")
+            if kind == "key":
+                expression = keys[list(self.request.group_by).index(name)]
+            else:
+                expression = self._aggregate(term)
+            terms.append((expression.desc() if descending else expression.asc()).nulls_last())
+        # Then every key, so the order is total and the same on both databases.
+        terms.extend(key.asc().nulls_last() for key in keys)
+        return terms
+
+    def _having_and_order_measures(self) -> Iterator[tuple[str, str]]:
+        for term, _ in self.request.order:
+            function, _, name = term.partition(":")
+            if function in FUNCTIONS:
+                yield function, name
+        yield from _having_measures(self.request.having)
+
+    def _having(self, spec: Spec | None) -> Any:
+        if not spec:
+            return sa.true()
+        clauses: list[Any] = []
+        for name, value in spec.items():
+            if name == "and":
+                clauses.append(sa.and_(sa.true(), *(self._having(part) for part in value)))
+            elif name == "or":
+                clauses.append(sa.or_(sa.false(), *(self._having(part) for part in value)))
+            elif name == "count":
+                clauses.append(_compare("count", sa.func.count(), None, value, scale=1))
+            else:
+                for measure, operators in value.items():
+                    clauses.append(self._measure_condition(name, measure, operators))
+        return sa.and_(*clauses)
+
+    def _measure_condition(self, function: str, name: str, operators: Spec) -> Any:
+        measure = self.entity.measures[name]
+        scale = 100 if measure.unit is Unit.MONEY else 1
+        field_name = f"{function}.{name}"
+        if function == "avg":
+            total = sa.func.sum(measure.expression)
+            return _compare(field_name, total, sa.func.count(measure.expression), operators, scale)
+        aggregate_ = getattr(sa.func, function)(measure.expression)
+        return _compare(field_name, aggregate_, None, operators, scale)
+
+    # Reading
+
+    def read(self, rows: Sequence[Mapping[str, Any]]) -> Aggregate:
+        totals: Figures | None = None
+        groups: list[Group] = []
+        for mapping in rows:
+            if self.with_groups and mapping["part"] == 0:
+                keys = {
+                    name: _decode_key(self.dimensions[i], mapping[f"k{i}"])
+                    for i, name in enumerate(self.request.group_by)
+                }
+                groups.append(Group(keys, self._figures(mapping)))
+            else:
+                totals = self._figures(mapping)
+        has_more = len(groups) > self.first
+        return Aggregate(
+            totals=totals if self.request.totals else None,
+            groups=groups[: self.first],
+            has_more_groups=has_more,
+        )
+
+    def _figures(self, mapping: Mapping[str, Any]) -> Figures:
+        values: dict[tuple[str, str], int | Decimal | None] = {}
+        for function, name in self.wanted:
+            if function == "avg":
+                # Money averages are amounts of the currency, not cents.
+                per = 100 if self.entity.measures[name].unit is Unit.MONEY else 1
+                values[(function, name)] = average(
+                    mapping[f"avg_sum_{name}"], mapping[f"avg_count_{name}"], per
+                )
+            else:
+                value = mapping[f"{function}_{name}"]
+                values[(function, name)] = None if value is None else int(value)
+        currencies = {
+            name: _one_currency(mapping[f"currency_min_{name}"], mapping[f"currency_max_{name}"])
+            for name in self.money
+        }
+        return Figures(int(mapping["count"]), values, currencies)
+
+
+def _one_currency(low: str | None, high: str | None) -> str | None:
+    return low if low == high else None
+
+
+def average(total: Any, count: Any, per: int = 1) -> Decimal | None:
+    """An exact sum over a count (and `per`, e.g. cents per unit), rounded half-even to
+    AVERAGE_PLACES decimals."""
+    if not count:
+        return None
+    quotient = Decimal(int(total)) / Decimal(int(count) * per)
+    return quotient.quantize(Decimal(1).scaleb(-AVERAGE_PLACES), rounding=ROUND_HALF_EVEN)
+
+
+def _having_measures(spec: Spec | None) -> Iterator[tuple[str, str]]:
+    for name, value in (spec or {}).items():
+        if name in {"and", "or"}:
+            for part in value:
+                yield from _having_measures(part)
+        elif name in FUNCTIONS:
+            for measure in value:
+                yield name, measure
+
+
+def _compare(name: str, aggregate_: Any, count: Any, operators: Spec, scale: int) -> Any:
+    """`aggregate_ <op> value` for each operator, in whole numbers on both databases.
+
+    The value (a Decimal in the API's unit) is scaled to an integer fraction p/q, and the
+    comparison made as `aggregate_ * q <op> p` (`sum * q <op> p * count` for an average), so no
+    float ever decides which groups pass.
+    """
+    clauses = []
+    for operator, value in operators.items():
+        numerator, denominator = _fraction(name, Decimal(value) * scale)
+        left = aggregate_ * denominator if denominator != 1 else aggregate_
+        right: Any = sa.literal(numerator, sa.BigInteger)
+        if count is not None:
+            right = right * count
+        clauses.append(_OPERATORS[operator](left, right))
+    return sa.and_(sa.true(), *clauses)
+
+
+_OPERATORS = {
+    "eq": lambda a, b: a == b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+_MAX_DECIMALS = 4
+_MAX_MAGNITUDE = Decimal(10) ** 15
+
+
+def _fraction(name: str, value: Decimal) -> tuple[int, int]:
+    """`value` as integers (p, q) with p / q == value and q a power of ten."""
+    if not value.is_finite() or abs(value) >= _MAX_MAGNITUDE:
+        raise InvalidInput(f"`{name}`: {value} is out of range.", field="having")
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    places = max(0, -exponent)
+    if places > _MAX_DECIMALS:
+        raise InvalidInput(
+            f"`{name}`: compare with at most {_MAX_DECIMALS} decimals.", field="having"
+        )
+    denominator = 10**places
+    return int(value * denominator), denominator
+
+
+def time_bucket(expression: Any, bucket: Bucket, dialect: str, instant: bool = False) -> Any:
+    """The bucket as a whole number (2024; 20242 for 2024-Q2; 202406 for 2024-06), computed
+    the same way on PostgreSQL (EXTRACT, in UTC) and SQLite (strftime over the stored text)."""
+    if dialect == "postgresql":
+        moment = sa.func.timezone("UTC", expression) if instant else expression
+
+        def part(unit: str) -> Any:
+            return sa.cast(sa.extract(unit, moment), sa.Integer)
+
+    else:
+
+        def part(unit: str) -> Any:
+            if unit == "quarter":
+                return (part("month") + 2) // 3
+            code = {"year": "%Y", "month": "%m"}[unit]
+            return sa.cast(sa.func.strftime(code, expression), sa.Integer)
+
+    if bucket is Bucket.YEAR:
+        return part("year")
+    if bucket is Bucket.QUARTER:
+        return part("year") * 10 + part("quarter")
+    return part("year") * 100 + part("month")
+
+
+def _decode_key(dimension: Dimension, value: Any) -> Any:
+    """A key as the API shows it: enum members, ids, years, `YYYY-Qn` or `YYYY-MM`."""
+    if value is None:
+        return None
+    if dimension.enum is not None:
+        return dimension.enum(value)
+    if dimension.bucket is Bucket.QUARTER:
+        return f"{int(value) // 10:04d}-Q{int(value) % 10}"
+    if dimension.bucket is Bucket.MONTH:
+        return f"{int(value) // 100:04d}-{int(value) % 100:02d}"
+    if dimension.bucket is Bucket.YEAR:
+        return int(value)
+    return value

@@ -1,0 +1,483 @@
+"""Aggregate fields (`productsAggregate` and the like) and their types, built from the entity
+maps' measures and dimensions: one SQL statement per field (resolvers.aggregate)."""
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import strawberry
+from sqlalchemy.sql import ColumnElement
+
+import models
+from resolvers.aggregate import (
+    AVERAGE_PLACES,
+    DEFAULT_GROUPS,
+    FUNCTIONS,
+    MAX_GROUPS,
+    Aggregate,
+    AggregateRequest,
+    Bucket,
+    Dimension,
+    Figures,
+    Unit,
+    aggregate,
+)
+from resolvers.entity_map import EntityMap
+from schema.context import Info
+from schema.enums import described
+from schema.inputs import DecimalRange, IntRange, OrderDirection, to_spec
+from schema.scalars import BigInt, Money
+from schema.types.carbon_credit import Issuance
+from schema.types.carbon_project import CarbonProject
+from schema.types.certification import Certification
+from schema.types.company import Company
+from schema.types.connection import selected_fields
+
+# How the cost rules (schema.cost) treat these fields: see Kind.AGGREGATE, GROUPS and BUILT.
+AGGREGATE_COST = {"cost": "aggregate"}
+GROUPS_COST = {"cost": "groups"}
+BUILT_COST = {"cost": "built"}
+
+# The object a node key names, and the per-request loader that reads it.
+_NODES: dict[type[Any], tuple[type[Any], str]] = {
+    models.Company: (Company, "company_by_id"),
+    models.CarbonProject: (CarbonProject, "carbon_project_by_id"),
+    models.Certification: (Certification, "certification_by_id"),
+    models.Issuance: (Issuance, "issuance_by_id"),
+}
+
+_FUNCTION_WORDS = {
+    "sum": "Sums",
+    "avg": (
+        f"Averages (the exact sum over the number of rows with a value, rounded half-even to"
+        f" {AVERAGE_PLACES} decimals)"
+    ),
+    "min": "Minima",
+    "max": "Maxima",
+}
+_BUCKET_WORDS = {
+    Bucket.YEAR: "the year (e.g. 2024)",
+    Bucket.QUARTER: "the quarter, as `YYYY-Qn` (e.g. `2024-Q2`)",
+    Bucket.MONTH: "the month, as `YYYY-MM` (e.g. `2024-06`)",
+}
+_UNIT_WORDS = {
+    Unit.CREDITS: "credits (tonnes CO2e)",
+    Unit.TONNES: "tonnes CO2e",
+    Unit.NUMBER: "a whole number",
+    Unit.MONEY: "money; null when the rows mix currencies (group by a currency to split them)",
+}
+
+
+def camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
+def _describe(docs: Mapping[str, str], name: str, dimension: Dimension | None = None) -> str:
+    """A dimension's or measure's description; time buckets share their date's."""
+    if dimension is not None and dimension.bucket is not None:
+        base = name.removesuffix(f"_{dimension.bucket.value}")
+        return f"{docs[base]}, by {_BUCKET_WORDS[dimension.bucket]}."
+    return docs[name]
+
+
+_COLUMN_KEYS: list[tuple[type[Any], Any]] = [
+    (sa.Boolean, bool),
+    (sa.BigInteger, BigInt),
+    (sa.Integer, int),
+]
+
+
+def _key_type(dimension: Dimension) -> Any:
+    """A key's GraphQL type: the object named, the enum, the bucket's or the column's type."""
+    if dimension.node is not None:
+        key: Any = _NODES[dimension.node][0]
+    elif dimension.enum is not None:
+        key = dimension.enum
+    elif dimension.bucket is not None:
+        key = int if dimension.bucket is Bucket.YEAR else str
+    else:
+        column_type = dimension.expression.type
+        key = next((t for sql, t in _COLUMN_KEYS if isinstance(column_type, sql)), str)
+    return key | None
+
+
+def _resolver(annotations: dict[str, Any], function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` with real annotations: strawberry reads them to build arguments and types."""
+    function.__annotations__ = annotations
+    return function
+
+
+class AggregateField:
+    """The types of one entity's aggregates, and fields over them (`companiesAggregate` and
+    `signatoriesAggregate` share Company's)."""
+
+    def __init__(
+        self,
+        *,
+        prefix: str,
+        entity: EntityMap[Any],
+        where: type[Any],
+        rows: str,
+        measures: Mapping[str, str],
+        dimensions: Mapping[str, str],
+    ) -> None:
+        self.prefix = prefix
+        self.entity = entity
+        self.where = where
+        self.rows = rows
+        self.measure_docs = {name: measures[name] for name in entity.measures}
+        self.dimension_docs = {
+            name: _describe(dimensions, name, dimension)
+            for name, dimension in entity.dimensions.items()
+        }
+        self.group_by = self._group_by_enum()
+        self.order_field = self._order_field_enum()
+        self.order = self._order_input()
+        self.having = self._having_input()
+        self.values = self._values_type(average=False) if entity.measures else None
+        self.averages = self._values_type(average=True) if entity.measures else None
+        self.keys = self._keys_type()
+        self.group = self._figures_type(f"{prefix}AggregateGroup", group=True)
+        self.result = self._figures_type(f"{prefix}Aggregate", group=False)
+
+    # Enums and inputs
+
+    def _group_by_enum(self) -> type[StrEnum]:
+        members = {name.upper(): name for name in self.entity.dimensions}
+        enum = StrEnum(f"{self.prefix}GroupBy", members)  # type: ignore[misc]
+        described(
+            enum,
+            f"What {self.rows} can be grouped by.",
+            {name.upper(): doc for name, doc in self.dimension_docs.items()},
+        )
+        return enum
+
+    def _order_field_enum(self) -> type[StrEnum]:
+        members = {"COUNT": "count"}
+        docs = {"COUNT": "The number of rows in the group."}
+        for name, doc in self.dimension_docs.items():
+            members[name.upper()] = f"key:{name}"
+            docs[name.upper()] = f"The group's key: {doc} (only when grouped by it)."
+        for function in FUNCTIONS:
+            for name in self.entity.measures:
+                member = f"{function.upper()}_{name.upper()}"
+                members[member] = f"{function}:{name}"
+                docs[member] = f"The {function} of: {self.measure_docs[name]}"
+        enum = StrEnum(f"{self.prefix}AggregateOrderField", members)  # type: ignore[misc]
+        described(enum, f"What groups of {self.rows} can be sorted by.", docs)
+        return enum
+
+    def _order_input(self) -> type[Any]:
+        namespace = {
+            "__annotations__": {"field": self.order_field, "direction": OrderDirection},
+            "field": strawberry.field(description="A figure or key to sort groups by."),
+            "direction": strawberry.field(
+                default=OrderDirection.ASC, description="Ascending unless DESC."
+            ),
+        }
+        return strawberry.input(
+            type(f"{self.prefix}AggregateOrder", (), namespace),
+            description=f"One sort key for groups of {self.rows}; ties break on the keys.",
+        )
+
+    def _having_input(self) -> type[Any]:
+        annotations: dict[str, Any] = {"count": IntRange | None}
+        namespace: dict[str, Any] = {
+            "count": strawberry.field(default=None, description="The number of rows.")
+        }
+        if self.entity.measures:
+            ranges_namespace: dict[str, Any] = {
+                "__annotations__": dict.fromkeys(self.entity.measures, DecimalRange | None)
+            }
+            for name in self.entity.measures:
+                ranges_namespace[name] = strawberry.field(
+                    default=None, name=camel(name), description=self.measure_docs[name]
+                )
+            ranges = strawberry.input(
+                type(f"{self.prefix}AggregateRanges", (), ranges_namespace),
+                description=(
+                    f"Ranges on figures of {self.rows}, in the measure's unit (money: its amount,"
+                    " currencies are not converted)."
+                ),
+            )
+            for function in FUNCTIONS:
+                annotations[function] = ranges | None
+                namespace[function] = strawberry.field(
+                    default=None, description=f"{_FUNCTION_WORDS[function]} within these ranges."
+                )
+        having = type(f"{self.prefix}AggregateHaving", (), namespace)
+        annotations["and_"] = list[having] | None  # type: ignore[valid-type]
+        annotations["or_"] = list[having] | None  # type: ignore[valid-type]
+        namespace["and_"] = strawberry.field(
+            default=None, name="AND", description="All of these conditions hold."
+        )
+        namespace["or_"] = strawberry.field(
+            default=None, name="OR", description="At least one of these conditions holds."
+        )
+        for name, value in namespace.items():
+            setattr(having, name, value)
+        having.__annotations__ = annotations
+        return strawberry.input(
+            having,
+            description=f"Conditions on the figures of each group of {self.rows}; fields AND.",
+        )
+
+    # Output types
+
+    def _values_type(self, *, average: bool) -> type[Any]:
+        namespace: dict[str, Any] = {}
+        for name, measure in self.entity.measures.items():
+            money = measure.unit is Unit.MONEY
+            if money:
+                returned: Any = Money | None
+            else:
+                returned = Decimal | None if average else BigInt | None
+            namespace[name] = strawberry.field(
+                resolver=_resolver({"return": returned}, _value_getter(name, money)),
+                name=camel(name),
+                description=f"{self.measure_docs[name]} In {_UNIT_WORDS[measure.unit]}.",
+                metadata=BUILT_COST if money else None,
+            )
+        kind = "Averages" if average else "Values"
+        return strawberry.type(
+            type(f"{self.prefix}Aggregate{kind}", (), namespace),
+            description=(
+                f"One figure per measure of {self.rows}; null where no row has a value."
+                if not average
+                else f"Averages of the measures of {self.rows}; null where no row has a value."
+            ),
+        )
+
+    def _keys_type(self) -> type[Any]:
+        namespace: dict[str, Any] = {}
+        for name, dimension in self.entity.dimensions.items():
+            returned = _key_type(dimension)
+            if dimension.node is not None:
+                getter = _node_getter(name, _NODES[dimension.node][1])
+                resolver = _resolver({"info": Info, "return": returned}, getter)
+            else:
+                resolver = _resolver({"return": returned}, _key_getter(name))
+            namespace[name] = strawberry.field(
+                resolver=resolver,
+                name=camel(name),
+                description=(
+                    f"{self.dimension_docs[name]} Null when not grouped by it, or for rows"
+                    " without one."
+                ),
+            )
+        return strawberry.type(
+            type(f"{self.prefix}AggregateKeys", (), namespace),
+            description=f"What a group of {self.rows} shares: one key per `groupBy` dimension.",
+        )
+
+    def _figures_type(self, name: str, *, group: bool) -> type[Any]:
+        namespace: dict[str, Any] = {
+            "count": strawberry.field(
+                resolver=_resolver({"return": BigInt}, lambda self: self.figures.count),
+                description=f"The number of {self.rows}.",
+            )
+        }
+        if self.values is not None and self.averages is not None:
+            for function in FUNCTIONS:
+                returned = self.averages if function == "avg" else self.values
+                namespace[function] = strawberry.field(
+                    resolver=_resolver({"return": returned}, _slice_getter(function)),
+                    description=f"{_FUNCTION_WORDS[function]} of the measures.",
+                    metadata=BUILT_COST,
+                )
+        if group:
+            namespace["keys"] = strawberry.field(
+                resolver=_resolver({"return": self.keys}, lambda self: self),
+                description="The group's keys.",
+                metadata=BUILT_COST,
+            )
+            description = f"One group of {self.rows} and its figures."
+        else:
+            group_type = self.group
+            namespace["groups"] = strawberry.field(
+                resolver=_resolver(
+                    {"return": list[group_type]},  # type: ignore[valid-type]
+                    lambda self: [_Row(g.figures, g.keys) for g in self.aggregate.groups],
+                ),
+                description=(
+                    "The groups (needs `groupBy`), in `orderBy` order then by their keys; at most"
+                    f" `first` ({DEFAULT_GROUPS} unless given, at most {MAX_GROUPS})."
+                ),
+                metadata=GROUPS_COST,
+            )
+            namespace["has_more_groups"] = strawberry.field(
+                resolver=_resolver({"return": bool}, lambda self: self.aggregate.has_more_groups),
+                description="More groups matched than `first` returned.",
+            )
+            description = (
+                f"Figures over all the {self.rows} matching `where` (the totals) and, with"
+                " `groupBy`, per group."
+            )
+        return strawberry.type(type(name, (), namespace), description=description)
+
+    # The field
+
+    def field(
+        self, *, description: str, also: Callable[[], ColumnElement[bool]] | None = None
+    ) -> Any:
+        """A root field computing this entity's aggregates; `also` adds a fixed condition."""
+        entity = self.entity
+        group_by_enum = self.group_by
+        measures = {camel(name): name for name in entity.measures}
+
+        async def resolve(
+            root: Any,
+            info: Info,
+            where: Any = None,
+            group_by: Any = None,
+            having: Any = None,
+            order_by: Any = None,
+            first: int | None = None,
+        ) -> _Result:
+            request = _request(
+                info,
+                measures=measures,
+                where=where,
+                group_by=[str(g) for g in group_by or []],
+                having=having,
+                order_by=order_by,
+                first=first,
+            )
+            result = await aggregate(
+                info.context.db,
+                entity,
+                request,
+                viewer=info.context.viewer,
+                also=also() if also else None,
+            )
+            return _Result(result.totals or Figures(0), {}, result)
+
+        resolve.__annotations__ = {
+            "info": Info,
+            "where": Annotated[
+                self.where | None,
+                strawberry.argument(description="Only rows matching these conditions."),
+            ],
+            "group_by": Annotated[
+                list[group_by_enum] | None,  # type: ignore[valid-type]
+                strawberry.argument(
+                    description="Dimensions to group by (at most 6); `groups` holds one group"
+                    " per distinct combination of keys."
+                ),
+            ],
+            "having": Annotated[
+                self.having | None,
+                strawberry.argument(description="Keep only the groups whose figures match."),
+            ],
+            "order_by": Annotated[
+                list[self.order] | None,  # type: ignore[name-defined]
+                strawberry.argument(
+                    description="Sort groups by figures or keys, most significant first."
+                ),
+            ],
+            "first": Annotated[
+                int | None,
+                strawberry.argument(
+                    description=(
+                        f"Return the first N groups (0 to {MAX_GROUPS}; {DEFAULT_GROUPS} unless"
+                        " given): with `orderBy` a figure, the top N."
+                    )
+                ),
+            ],
+            "return": self.result,
+        }
+        return strawberry.field(resolver=resolve, description=description, metadata=AGGREGATE_COST)
+
+
+class _Row:
+    """A group (or the totals) as the output types read it."""
+
+    def __init__(self, figures: Figures, keys: Mapping[str, Any]) -> None:
+        self.figures = figures
+        self.keys = keys
+
+
+class _Result(_Row):
+    def __init__(self, figures: Figures, keys: Mapping[str, Any], result: Aggregate) -> None:
+        super().__init__(figures, keys)
+        self.aggregate = result
+
+
+class _Slice:
+    """One function's figures (e.g. the sums) of a group."""
+
+    def __init__(self, function: str, figures: Figures) -> None:
+        self.function = function
+        self.figures = figures
+
+
+def _slice_getter(function: str) -> Callable[[Any], _Slice]:
+    return lambda self: _Slice(function, self.figures)
+
+
+def _value_getter(name: str, money: bool) -> Callable[[Any], Any]:
+    def value(self: Any) -> Any:
+        figure = self.figures.values.get((self.function, name))
+        if not money or figure is None:
+            return figure
+        currency = self.figures.currencies.get(name)
+        if currency is None:
+            return None
+        if self.function == "avg":
+            return Money(amount=figure, currency=currency)
+        return Money.from_cents(int(figure), currency)
+
+    return value
+
+
+def _key_getter(name: str) -> Callable[[Any], Any]:
+    return lambda self: self.keys.get(name)
+
+
+def _node_getter(name: str, loader: str) -> Callable[..., Any]:
+    async def node(self: Any, info: Info) -> Any:
+        key = self.keys.get(name)
+        if key is None:
+            return None
+        return await getattr(info.context.loaders, loader).load(key)
+
+    return node
+
+
+def _request(
+    info: Info,
+    *,
+    measures: Mapping[str, str],
+    where: Any,
+    group_by: list[str],
+    having: Any,
+    order_by: Any,
+    first: int | None,
+) -> AggregateRequest:
+    """The arguments as plain values, and what the selection reads (so the statement computes
+    only those figures)."""
+    raw = info._raw_info
+    top = selected_fields(raw.field_nodes, raw.fragments)
+    groups = [node for node in top if node.name.value == "groups"]
+    wanted = {
+        (node.name.value, measures[value.name.value])
+        for node in [*top, *selected_fields(groups, raw.fragments)]
+        if node.name.value in FUNCTIONS
+        for value in selected_fields([node], raw.fragments)
+        if value.name.value in measures
+    }
+    return AggregateRequest(
+        where=to_spec(where),
+        group_by=group_by,
+        having=to_spec(having),
+        order=[
+            (str(item.field), str(item.direction) == OrderDirection.DESC) for item in order_by or []
+        ],
+        first=first,
+        totals=any(node.name.value in {"count", *FUNCTIONS} for node in top),
+        groups=bool(groups),
+        wanted=frozenset(wanted),
+    )

@@ -1,0 +1,497 @@
+"""Aggregates: figures computed by the database in one statement, matching Python's arithmetic
+over the same rows, under the lists' filters and row scope, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from graphql import parse, validate
+
+import models
+from models.db import Database
+from resolvers.viewer import ANONYMOUS, Role, Viewer
+from schema.cost import requested_cost
+from schema.root import schema
+from tests import factories
+from tests.fixtures.database import StatementCounter
+from tests.fixtures.graphql import GraphQLClient
+
+ADMIN = Viewer(role=Role.ADMIN)
+
+
+async def _catalogue(db: Database) -> list[tuple[models.Product, list[models.Certification]]]:
+    """Products with prices, categories and certificates of several categories and years."""
+    carbon = await factories.make_certification(db, category=models.CertificationCategory.CARBON)
+    carbon_2 = await factories.make_certification(db, category=models.CertificationCategory.CARBON)
+    organic = await factories.make_certification(db, category=models.CertificationCategory.ORGANIC)
+    plan = [
+        (models.ProductCategory.HOUSEHOLD, 1299, [(carbon, date(2021, 3, 1))]),
+        (
+            models.ProductCategory.HOUSEHOLD,
+            500,
+            [(carbon, date(2022, 5, 1)), (carbon_2, date(2022, 6, 1))],
+        ),
+        (
+            models.ProductCategory.BEAUTY,
+            2001,
+            [(organic, date(2021, 12, 31)), (carbon, date(2023, 1, 1))],
+        ),
+        (models.ProductCategory.BEAUTY, 750, [(organic, date(2022, 1, 1))]),
+        (models.ProductCategory.GROCERY, 333, []),
+    ]
+    made = []
+    for category, cents, certificates in plan:
+        product = await factories.make_product(db, category=category, price_cents=cents)
+        for certification, valid_from in certificates:
+            await factories.make_product_certification(
+                db, product, certification, valid_from=valid_from
+            )
+        made.append((product, [c for c, _ in certificates]))
+    return made
+
+
+async def test_totals_and_groups_match_python_arithmetic_in_one_statement(
+    db: Database, gql: GraphQLClient, statements: StatementCounter
+) -> None:
+    catalogue = await _catalogue(db)
+    statements.reset()
+    data = await gql.data(
+        """
+        {
+          productsAggregate(groupBy: [CATEGORY, CERTIFICATION_CATEGORY]) {
+            count
+            sum { price { amount currency } }
+            avg { price { amount } }
+            min { price { amount } }
+            max { price { amount } }
+            groups {
+              keys { category certificationCategory }
+              count
+              sum { price { amount } }
+              avg { price { amount } }
+            }
+            hasMoreGroups
+          }
+        }
+        """
+    )
+    assert statements.count == 1
+    figures = data["productsAggregate"]
+    prices = [product.price_cents for product, _ in catalogue]
+    assert figures["count"] == len(catalogue)
+    assert figures["sum"]["price"] == {"amount": str(Decimal(sum(prices)) / 100), "currency": "USD"}
+    assert Decimal(figures["avg"]["price"]["amount"]) == (
+        Decimal(sum(prices)) / len(prices) / 100
+    ).quantize(Decimal("0.0001"))
+    assert figures["min"]["price"]["amount"] == str(Decimal(min(prices)) / 100)
+    assert figures["max"]["price"]["amount"] == str(Decimal(max(prices)) / 100)
+
+    # A product counts once per certification category it holds (twice-carbon counts once).
+    expected: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for product, certifications in catalogue:
+        categories: set[str | None] = {c.category.name for c in certifications} or {None}
+        for category in categories:
+            expected[(product.category.name, category)].append(product.price_cents)
+    groups = {
+        (g["keys"]["category"], g["keys"]["certificationCategory"]): g for g in figures["groups"]
+    }
+    assert set(groups) == set(expected)
+    for key, cents in expected.items():
+        assert groups[key]["count"] == len(cents)
+        assert Decimal(groups[key]["sum"]["price"]["amount"]) == Decimal(sum(cents)) / 100
+        assert Decimal(groups[key]["avg"]["price"]["amount"]) == (
+            Decimal(sum(cents)) / len(cents) / 100
+        ).quantize(Decimal("0.0001"))
+    # Ordered by the keys (nulls last) when no orderBy is given.
+    keys = [
+        (g["keys"]["category"], g["keys"]["certificationCategory"] or "~")
+        for g in figures["groups"]
+    ]
+    assert keys == sorted(keys, key=lambda k: (k[0].lower(), k[1].lower()))
+    assert figures["hasMoreGroups"] is False
+
+
+async def test_where_filters_like_the_list_and_having_order_first_pick_the_top_groups(
+    db: Database, gql: GraphQLClient
+) -> None:
+    catalogue = await _catalogue(db)
+    data = await gql.data(
+        """
+        {
+          productsAggregate(
+            where: {certificationCategory: {eq: CARBON}}
+            groupBy: [CATEGORY]
+            having: {count: {gte: 1}, sum: {price: {gt: "5.00"}}}
+            orderBy: [{field: SUM_PRICE, direction: DESC}]
+            first: 1
+          ) {
+            count
+            groups { keys { category } count sum { price { amount } } }
+            hasMoreGroups
+          }
+        }
+        """
+    )
+    figures = data["productsAggregate"]
+    carbon = [p for p, certs in catalogue if any(c.category.name == "CARBON" for c in certs)]
+    assert figures["count"] == len(carbon)
+    by_category: dict[str, int] = defaultdict(int)
+    for product in carbon:
+        by_category[product.category.name] += product.price_cents
+    passing = sorted(
+        ((total, name) for name, total in by_category.items() if total > 500), reverse=True
+    )
+    top_total, top_name = passing[0]
+    assert figures["groups"] == [
+        {
+            "keys": {"category": top_name},
+            "count": sum(1 for p in carbon if p.category.name == top_name),
+            "sum": {"price": {"amount": str(Decimal(top_total) / 100)}},
+        }
+    ]
+    assert figures["hasMoreGroups"] is (len(passing) > 1)
+
+
+async def test_averages_compare_exactly_in_having(db: Database, gql: GraphQLClient) -> None:
+    project = await factories.make_project(db)
+    for vintage, quantities in {2020: [1, 2], 2021: [1, 1, 2]}.items():
+        for quantity in quantities:
+            await factories.make_issuance(
+                db, project, vintage=vintage, total_quantity=quantity + 1, buffer_quantity=1
+            )
+    query = """
+        query ($avg: Decimal!) {
+          issuancesAggregate(groupBy: [VINTAGE], having: {avg: {issuedQuantity: {gt: $avg}}}) {
+            groups { keys { vintage } avg { issuedQuantity } }
+          }
+        }
+    """
+    # 2020 averages 1.5, 2021 averages 1.3333…: only exact arithmetic separates them at 1.3334.
+    data = await gql.data(query, avg="1.3334")
+    assert data["issuancesAggregate"]["groups"] == [
+        {"keys": {"vintage": 2020}, "avg": {"issuedQuantity": "1.5000"}}
+    ]
+    data = await gql.data(query, avg="1.3333")
+    assert [g["avg"]["issuedQuantity"] for g in data["issuancesAggregate"]["groups"]] == [
+        "1.5000",
+        "1.3333",
+    ]
+
+
+async def test_time_buckets_are_the_same_on_both_databases(
+    db: Database, gql: GraphQLClient
+) -> None:
+    """Dates bucket by their calendar; instants by UTC (23:30 at UTC-2 on 31 March is April)."""
+    buyer = await factories.make_company(db)
+    project = await factories.make_project(db)
+    minus_two = timezone(timedelta(hours=-2))
+    for moment in (
+        datetime(2024, 3, 31, 23, 30, tzinfo=minus_two),
+        datetime(2024, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(2025, 1, 1, 0, 0, tzinfo=UTC),
+    ):
+        await factories.make_purchase(db, buyer, project, purchased_at=moment.astimezone(UTC))
+    for day in (date(2023, 1, 1), date(2023, 3, 31), date(2023, 4, 1), date(2023, 12, 31)):
+        await factories.make_retirement(db, project, retired_on=day)
+    data = await gql.as_viewer(ADMIN).data(
+        """
+        {
+          y: purchasesAggregate(groupBy: [PURCHASED_AT_YEAR]) {
+            groups { keys { purchasedAtYear } count }
+          }
+          q: purchasesAggregate(groupBy: [PURCHASED_AT_QUARTER]) {
+            groups { keys { purchasedAtQuarter } count }
+          }
+          m: purchasesAggregate(groupBy: [PURCHASED_AT_MONTH]) {
+            groups { keys { purchasedAtMonth } count }
+          }
+          r: retirementsAggregate(groupBy: [RETIRED_ON_QUARTER, RETIRED_ON_MONTH]) {
+            groups { keys { retiredOnQuarter retiredOnMonth } count }
+          }
+        }
+        """
+    )
+    assert data["y"]["groups"] == [
+        {"keys": {"purchasedAtYear": 2024}, "count": 2},
+        {"keys": {"purchasedAtYear": 2025}, "count": 1},
+    ]
+    assert [(g["keys"]["purchasedAtQuarter"], g["count"]) for g in data["q"]["groups"]] == [
+        ("2024-Q2", 1),
+        ("2024-Q4", 1),
+        ("2025-Q1", 1),
+    ]
+    assert [g["keys"]["purchasedAtMonth"] for g in data["m"]["groups"]] == [
+        "2024-04",
+        "2024-12",
+        "2025-01",
+    ]
+    assert [tuple(g["keys"].values()) for g in data["r"]["groups"]] == [
+        ("2023-Q1", "2023-01"),
+        ("2023-Q1", "2023-03"),
+        ("2023-Q2", "2023-04"),
+        ("2023-Q4", "2023-12"),
+    ]
+
+
+async def _holdings(db: Database) -> dict[str, Any]:
+    """Two companies holding blocks of one project, and the exchange's unsold inventory."""
+    owner = await factories.make_company(db, slug="owner")
+    other = await factories.make_company(db, slug="other")
+    project = await factories.make_project(db)
+    issuance = await factories.make_issuance(db, project, total_quantity=1100, buffer_quantity=100)
+    await factories.make_block(
+        db,
+        issuance,
+        serial_start=1,
+        serial_end=100,
+        status=models.CreditStatus.HELD,
+        owner_company_id=owner.id,
+    )
+    await factories.make_block(
+        db,
+        issuance,
+        serial_start=101,
+        serial_end=130,
+        status=models.CreditStatus.HELD,
+        owner_company_id=owner.id,
+    )
+    await factories.make_block(
+        db,
+        issuance,
+        serial_start=131,
+        serial_end=400,
+        status=models.CreditStatus.HELD,
+        owner_company_id=other.id,
+    )
+    await factories.make_block(db, issuance, serial_start=401, serial_end=1000)
+    return {"owner": owner, "other": other}
+
+
+HOLDINGS = """
+{
+  creditBlocksAggregate(groupBy: [OWNER, STATUS]) {
+    count
+    sum { quantity }
+    groups { keys { owner { slug } status } count sum { quantity } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("who", ["anonymous", "owner", "other", "admin"])
+async def test_private_blocks_are_aggregated_only_for_their_owner_and_admins(
+    db: Database, gql: GraphQLClient, who: str
+) -> None:
+    companies = await _holdings(db)
+    viewer = {
+        "anonymous": ANONYMOUS,
+        "owner": Viewer(role=Role.PARTNER, company_id=companies["owner"].id),
+        "other": Viewer(role=Role.PARTNER, company_id=companies["other"].id),
+        "admin": ADMIN,
+    }[who]
+    figures = (await gql.as_viewer(viewer).data(HOLDINGS))["creditBlocksAggregate"]
+    groups = [
+        (
+            (g["keys"]["owner"] or {}).get("slug"),
+            g["keys"]["status"],
+            g["count"],
+            g["sum"]["quantity"],
+        )
+        for g in figures["groups"]
+    ]
+    matrix: dict[str, list[tuple[str | None, str, int, int]]] = {
+        "anonymous": [],
+        "owner": [("owner", "HELD", 2, 130)],
+        "other": [("other", "HELD", 1, 270)],
+        "admin": [
+            ("other", "HELD", 1, 270),
+            ("owner", "HELD", 2, 130),
+            (None, "AVAILABLE", 1, 600),
+        ],
+    }
+    expected = matrix[who]
+    assert sorted(groups, key=str) == sorted(expected, key=str)
+    assert figures["count"] == sum(g[2] for g in expected)
+    assert figures["sum"]["quantity"] == (sum(g[3] for g in expected) or None)
+
+
+async def test_public_credit_totals_by_project_name_no_holder(
+    db: Database, gql: GraphQLClient
+) -> None:
+    """Anyone sees credits held per issuance, as `credits { held }` shows them: never whose."""
+    await _holdings(db)
+    data = await gql.data(
+        """{ issuancesAggregate(groupBy: [PROJECT_PRIORITY_AREA, VINTAGE]) {
+               groups { keys { projectPriorityArea vintage }
+                        sum { issuedQuantity availableCredits heldCredits retiredCredits } } } }"""
+    )
+    assert data["issuancesAggregate"]["groups"] == [
+        {
+            "keys": {"projectPriorityArea": "LAND_RESTORATION", "vintage": 2023},
+            "sum": {
+                "issuedQuantity": 1000,
+                "availableCredits": 600,
+                "heldCredits": 400,
+                "retiredCredits": 0,
+            },
+        }
+    ]
+
+
+async def test_retired_credits_per_beneficiary_and_claim_year_meet_their_reported_emissions(
+    db: Database, gql: GraphQLClient, statements: StatementCounter
+) -> None:
+    acme = await factories.make_company(db, slug="acme", name="Acme")
+    await factories.make_emissions_report(db, acme, year=2024)  # 100 + 200 + 3000
+    project = await factories.make_project(db)
+    for quantity, year in ((10, 2024), (15, 2024), (7, 2023)):
+        await factories.make_retirement(
+            db, project, quantity=quantity, claim_year=year, beneficiary_company_id=acme.id
+        )
+    statements.reset()
+    data = await gql.data(
+        """{ retirementsAggregate(groupBy: [BENEFICIARY, CLAIM_YEAR, BENEFICIARY_REPORTED_TCO2E],
+                                  orderBy: [{field: CLAIM_YEAR, direction: DESC}]) {
+               groups { keys { beneficiary { slug } claimYear beneficiaryReportedTco2e }
+                        sum { quantity } } } }"""
+    )
+    assert statements.count == 2  # the figures, then the companies the keys name
+    assert data["retirementsAggregate"]["groups"] == [
+        {
+            "keys": {
+                "beneficiary": {"slug": "acme"},
+                "claimYear": 2024,
+                "beneficiaryReportedTco2e": 3300,
+            },
+            "sum": {"quantity": 25},
+        },
+        {
+            "keys": {
+                "beneficiary": {"slug": "acme"},
+                "claimYear": 2023,
+                "beneficiaryReportedTco2e": None,
+            },
+            "sum": {"quantity": 7},
+        },
+    ]
+    reports = await gql.data(
+        """{ emissionsReportsAggregate(groupBy: [YEAR]) {
+               groups { keys { year } sum { totalTco2e retiredCredits } } } }"""
+    )
+    assert reports["emissionsReportsAggregate"]["groups"] == [
+        {"keys": {"year": 2024}, "sum": {"totalTco2e": 3300, "retiredCredits": 25}}
+    ]
+
+
+async def test_signatories_by_year_joined_and_sector(db: Database, gql: GraphQLClient) -> None:
+    for sector, signed in (
+        ("Retail", date(2020, 1, 5)),
+        ("Retail", date(2021, 7, 1)),
+        ("Energy", date(2021, 2, 1)),
+    ):
+        company = await factories.make_company(db, sector=sector)
+        await factories.make_signature(db, company, signed_on=signed)
+    await factories.make_company(db, sector="Retail")  # not a signatory
+    data = await gql.data(
+        """{ signatoriesAggregate(groupBy: [SIGNED_ON_YEAR]) {
+               count groups { keys { signedOnYear } count } }
+             companiesAggregate(groupBy: [SECTOR], orderBy: [{field: COUNT, direction: DESC}]) {
+               groups { keys { sector } count } } }"""
+    )
+    assert data["signatoriesAggregate"] == {
+        "count": 3,
+        "groups": [
+            {"keys": {"signedOnYear": 2020}, "count": 1},
+            {"keys": {"signedOnYear": 2021}, "count": 2},
+        ],
+    }
+    assert data["companiesAggregate"]["groups"] == [
+        {"keys": {"sector": "Retail"}, "count": 3},
+        {"keys": {"sector": "Energy"}, "count": 1},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        pytest.param("groupBy: [CATEGORY], first: 1001", "first", id="first over 1000"),
+        pytest.param("groupBy: [CATEGORY], first: -1", "first", id="negative first"),
+        pytest.param(
+            "groupBy: [CATEGORY], orderBy: [{field: BRAND}]", "orderBy", id="order by ungrouped key"
+        ),
+        pytest.param("having: {count: {gt: 1}}", "having", id="having without groups"),
+        pytest.param("orderBy: [{field: COUNT}]", "orderBy", id="order without groups"),
+        pytest.param("groupBy: [CATEGORY, CATEGORY]", "groupBy", id="a dimension twice"),
+        pytest.param(
+            'groupBy: [CATEGORY], having: {sum: {price: {gt: "0.0000001"}}}',
+            "having",
+            id="too many decimals",
+        ),
+    ],
+)
+async def test_bad_combinations_are_bad_user_input_naming_the_argument(
+    gql: GraphQLClient, arguments: str, field: str
+) -> None:
+    errors = await gql.errors(f"{{ productsAggregate({arguments}) {{ count }} }}")
+    assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+
+
+async def test_groups_need_group_by(gql: GraphQLClient) -> None:
+    errors = await gql.errors("{ productsAggregate { groups { count } } }")
+    assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "groups"}
+
+
+async def test_having_on_a_key_is_refused_by_the_schema(gql: GraphQLClient) -> None:
+    errors = await gql.errors(
+        "{ productsAggregate(groupBy: [CATEGORY], having: {category: {eq: 1}}) { count } }"
+    )
+    assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_one_statement_whatever_the_number_of_groups(
+    db: Database, gql: GraphQLClient, statements: StatementCounter
+) -> None:
+    for category in list(models.ProductCategory)[:6]:
+        await factories.make_product(db, category=category)
+    counts = []
+    for first in (1, 6):
+        statements.reset()
+        data = await gql.data(
+            """query ($first: Int) {
+                 productsAggregate(groupBy: [CATEGORY, MARKETPLACE], first: $first) {
+                   count groups { keys { category marketplace } count max { price { amount } } }
+                 }
+               }""",
+            first=first,
+        )
+        assert len(data["productsAggregate"]["groups"]) == first
+        counts.append(statements.count)
+    assert counts == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        pytest.param("{ productsAggregate { count sum { price { amount } } } }", 1, id="totals"),
+        pytest.param(
+            "{ productsAggregate(groupBy: [CATEGORY], first: 20)"
+            " { groups { keys { category } } } }",
+            1 + 20 * 1,
+            id="groups multiply by first",
+        ),
+        pytest.param(
+            "{ productsAggregate(groupBy: [BRAND_COMPANY])"
+            " { groups { keys { brandCompany { name } } } } }",
+            1 + 100 * (1 + 1),
+            id="100 groups unless first; objects named by keys count 1",
+        ),
+    ],
+)
+def test_cost_of_an_aggregate(document: str, expected: int) -> None:
+    parsed = parse(document)
+    assert validate(schema._schema, parsed) == []
+    assert requested_cost(schema._schema, parsed, None, {}) == expected
