@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,14 +12,10 @@ from strawberry.relay import to_base64
 import models
 from models.db import Database
 from resolvers.viewer import Role, Viewer
-from resolvers.writes import today
 from tests import factories
 from tests.books import assert_books_balance
+from tests.exchange_world import ADMIN, LAST_YEAR, PRICE_CENTS, make_buyer
 from tests.fixtures.graphql import GraphQLClient
-
-ADMIN = Viewer(role=Role.ADMIN)
-PRICE_CENTS = 2_550
-LAST_YEAR = today().year - 1
 
 RECORD = """
 mutation ($input: IssuanceRecordInput!) {
@@ -69,27 +65,7 @@ def partner_of(company: models.Company) -> Viewer:
 
 async def eligible_buyer(db: Database, *, reported: int = 1_000_000) -> models.Company:
     """A company meeting all three buyer conditions, with `reported` tonnes for last year."""
-    company = await factories.make_company(db)
-    assert company.id is not None
-    db.session.add(
-        models.BuyerCommitment(
-            company_id=company.id,
-            net_zero_target_year=2050,
-            target_covers_scopes_1_to_3=True,
-            residual_use_attested_at=datetime(2026, 1, 1, tzinfo=UTC),
-            updated_at=datetime(2026, 1, 1, tzinfo=UTC),
-        )
-    )
-    await factories.make_emissions_report(
-        db,
-        company,
-        year=LAST_YEAR,
-        scope_1_tco2e=reported,
-        scope_2_tco2e=0,
-        scope_3_tco2e=0,
-        public_url="https://example.org/report.pdf",
-    )
-    return company
+    return await make_buyer(db, reported={LAST_YEAR: reported})
 
 
 async def project_on_offer(db: Database, **overrides: Any) -> models.CarbonProject:
