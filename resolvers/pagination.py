@@ -223,6 +223,17 @@ def order_by(ordering: Ordering, *, reverse: bool = False) -> list[ColumnElement
     ]
 
 
+def keyset_window(
+    statement: Any, ordering: Ordering, after: Sequence[Any] | None, size: int
+) -> Any:
+    """`statement` in `ordering`, from just after the sort values `after` (the start when
+    None), at most `size` rows: one step of a walk through a whole listing (exports)."""
+    ordered = statement.order_by(None).order_by(*order_by(ordering))
+    if after is not None:
+        ordered = ordered.where(_after(ordering.keys, after, reverse=False))
+    return ordered.limit(size)
+
+
 def _keyset(statement: Any, ordering: Ordering, request: PageRequest) -> Any:
     """The statement restricted to rows beyond the request's cursor."""
     if request.cursor is None:
