@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -603,11 +603,18 @@ class Export:
             maintain_column_froms=True,
         )
 
-    async def pages(self, open_db: OpenDatabase) -> AsyncGenerator[ExportPage]:
+    async def pages(
+        self, open_db: OpenDatabase, before_next: Callable[[], Awaitable[None]]
+    ) -> AsyncGenerator[ExportPage]:
         """Page after page until the listing ends; each page is read in a short session of its
-        own, so no connection is held while the client reads."""
+        own, so no connection is held while the client reads. `before_next` is awaited before
+        each page after the first (the caller's budget)."""
         after: Sequence[Any] | None = self.after
+        first = True
         while True:
+            if not first:
+                await before_next()
+            first = False
             async with open_db() as db:
                 window = keyset_window(self.statement, self.ordering, after, self.page_size)
                 rows = await db.rows(window)

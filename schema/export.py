@@ -244,8 +244,15 @@ def _csv_cell(value: Any) -> Any:
     if value is False:
         return "false"
     if isinstance(value, list):
-        return ";".join(value)
+        return ";".join(_list_item(item) for item in value)
     return value
+
+
+def _list_item(item: str) -> str:
+    """A list element in a `;`-joined cell: backslashes and semicolons escaped by a backslash."""
+    if "\\" in item or ";" in item:
+        return item.replace("\\", "\\\\").replace(";", "\\;")
+    return item
 
 
 # --- the row schema ----------------------------------------------------------------------------
@@ -467,16 +474,9 @@ class ExportEndpoint:
         head = writer.head()
         if head:
             yield head
-        pages = export.pages(open_db)
-        first = True
+        pages = export.pages(open_db, lambda: self._pay(budget, caller))
         try:
-            while True:
-                if not first:
-                    await self._pay(budget, caller)
-                first = False
-                page = await anext(pages, None)
-                if page is None:
-                    return
+            async for page in pages:
                 yield writer.page(page)
         except Exception:
             # Headers are sent: the connection is cut without the final chunk, so the client
