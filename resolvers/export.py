@@ -9,6 +9,8 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import SQLModel, col, select
 
 import models
@@ -75,11 +77,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Related:
-    """A list column read by one more statement per page: `pairs(ids)` selects (row id, value)
-    for the page's row ids, ordered by row id then value; the values must be public."""
+    """A list column read by one more statement per page: `pairs` selects (row id, value),
+    ordered by row id then value, and `key` is its row id column, which the export restricts
+    to the page's ids; the values must be public."""
 
     name: str
-    pairs: Callable[[Sequence[int]], Any]
+    key: Any
+    pairs: Any
     description: str
 
 
@@ -127,14 +131,12 @@ def _signature(column: Any) -> Any:
     )
 
 
-def _certification_names(product_ids: Sequence[int]) -> Any:
-    return (
-        select(col(ProductCertification.product_id), col(Certification.name))
-        .join(Certification, col(Certification.id) == col(ProductCertification.certification_id))
-        .where(col(ProductCertification.product_id).in_(product_ids))
-        .distinct()
-        .order_by(col(ProductCertification.product_id), col(Certification.name))
-    )
+_CERTIFICATION_NAMES = (
+    select(col(ProductCertification.product_id), col(Certification.name))
+    .join(Certification, col(Certification.id) == col(ProductCertification.certification_id))
+    .distinct()
+    .order_by(col(ProductCertification.product_id), col(Certification.name))
+)
 
 
 COMPANY = Shape(
@@ -202,7 +204,8 @@ PRODUCT = Shape(
     related=(
         Related(
             "certifications",
-            _certification_names,
+            col(ProductCertification.product_id),
+            _CERTIFICATION_NAMES,
             "Names of the certifications the product holds or held, distinct, A to Z.",
         ),
     ),
@@ -617,7 +620,7 @@ class Export:
             first = False
             async with open_db() as db:
                 window = keyset_window(self.statement, self.ordering, after, self.page_size)
-                rows = await db.rows(window)
+                rows = await db.plain_rows(window)
                 if not rows:
                     return
                 related = [await self._related(db, r, rows) for r in self.shape.related]
@@ -625,7 +628,7 @@ class Export:
             sort_values = [row[width:] for row in rows]
             yield ExportPage(
                 rows=[
-                    row[:width] + tuple(lists.get(row[-1], []) for lists in related) for row in rows
+                    (*row[:width], *(lists.get(row[-1], []) for lists in related)) for row in rows
                 ],
                 cursors=[encode_cursor(self.ordering, values) for values in sort_values],
             )
@@ -634,10 +637,19 @@ class Export:
             after = sort_values[-1]
 
     async def _related(
-        self, db: Database, related: Related, rows: list[tuple[Any, ...]]
+        self, db: Database, related: Related, rows: Sequence[Sequence[Any]]
     ) -> dict[int, list[Any]]:
         # The primary key is the ordering's last key, so every row ends with its id.
+        ids = [row[-1] for row in rows]
+        if db.dialect_name == "postgresql":
+            # One array parameter: the statement's text (and its prepared plan) is the same for
+            # every page, where an IN list would be rendered and planned anew each time.
+            statement = related.pairs.where(
+                related.key == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Integer)))
+            )
+        else:
+            statement = related.pairs.where(related.key.in_(sa.bindparam("ids", expanding=True)))
         found: dict[int, list[Any]] = {}
-        for row_id, value in await db.rows(related.pairs([row[-1] for row in rows])):
+        for row_id, value in await db.plain_rows(statement, {"ids": ids}):
             found.setdefault(row_id, []).append(value)
         return found

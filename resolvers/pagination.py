@@ -124,13 +124,17 @@ class Page(Generic[T]):
         return [encode_cursor(ordering, values) for values in self.sort_values]
 
 
+# One encoder for every cursor: json.dumps with options builds a new encoder per call.
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def encode_cursor(ordering: Ordering, values: Sequence[Any]) -> str:
     payload = {
         "v": _CURSOR_VERSION,
         "o": ordering.name,
         "k": [_to_json(v) for v in values],
     }
-    raw = json.dumps(payload, separators=(",", ":")).encode()
+    raw = _compact_json(payload).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
