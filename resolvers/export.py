@@ -32,7 +32,7 @@ from .carbon_credit import list_credit_blocks, list_issuances, list_purchases, l
 from .carbon_project import list_carbon_projects
 from .certification import list_certifications
 from .company import list_companies
-from .pagination import Listing, Ordering, decode_cursor, encode_cursor, keyset_window
+from .pagination import Listing, Ordering, cursor_encoder, decode_cursor, keyset_window
 from .product import list_products
 from .scope import visible_reference
 from .viewer import Viewer
@@ -72,6 +72,9 @@ class Column:
         reads as NULL."""
         if self.kind is Kind.ID and self.refers_to is not None:
             return visible_reference(self.refers_to, viewer, self.expression)
+        if self.enum is not None and self.kind is Kind.ENUM:
+            # The stored text: making enum members of it costs more than the query per row.
+            return sa.type_coerce(self.expression, sa.String())
         return self.expression
 
 
@@ -613,6 +616,7 @@ class Export:
         own, so no connection is held while the client reads. `before_next` is awaited before
         each page after the first (the caller's budget)."""
         after: Sequence[Any] | None = self.after
+        encode = cursor_encoder(self.ordering)
         first = True
         while True:
             if not first:
@@ -630,7 +634,7 @@ class Export:
                 rows=[
                     (*row[:width], *(lists.get(row[-1], []) for lists in related)) for row in rows
                 ],
-                cursors=[encode_cursor(self.ordering, values) for values in sort_values],
+                cursors=[encode(values) for values in sort_values],
             )
             if len(rows) < self.page_size:
                 return

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import logging
-from base64 import b64encode
+from binascii import b2a_base64
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -134,7 +134,9 @@ def _global_id(model: Any) -> Callable[[Any], str | None]:
     prefix = f"{NODE_BY_MODEL[model].__name__}:"
 
     def encode(row_id: int | None) -> str | None:
-        return None if row_id is None else b64encode(f"{prefix}{row_id}".encode()).decode()
+        if row_id is None:
+            return None
+        return b2a_base64(f"{prefix}{row_id}".encode(), newline=False).decode()
 
     return encode
 
@@ -221,13 +223,26 @@ class NDJSONWriter(Writer):
 
 
 class CSVWriter(Writer):
-    """RFC 4180 CSV (CRLF, quotes only where needed), a header row, UTF-8 without a BOM."""
+    """RFC 4180 CSV (CRLF, quotes only where needed), a header row, UTF-8 without a BOM; null is
+    an empty cell (the csv module's own rule), booleans `true`/`false`, lists `;`-joined."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        kinds = [column.kind for column in self.shape.columns]
+        kinds += [Kind.LIST] * len(self.shape.related)
+        cells: dict[Kind, Callable[[Any], Any]] = {Kind.BOOLEAN: _csv_boolean, Kind.LIST: _csv_list}
+        self.cells = [(i, cells[kind]) for i, kind in enumerate(kinds) if kind in cells]
 
     def head(self) -> bytes:
         return self._csv([self.names])
 
     def page(self, page: ExportPage) -> bytes:
-        return self._csv([[_csv_cell(v) for v in values] for values in self.values(page)])
+        cells = self.cells
+        rows = list(self.values(page))
+        for values in rows:
+            for i, cell in cells:
+                values[i] = cell(values[i])
+        return self._csv(rows)
 
     @staticmethod
     def _csv(rows: list[list[Any]]) -> bytes:
@@ -236,16 +251,12 @@ class CSVWriter(Writer):
         return buffer.getvalue().encode()
 
 
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, list):
-        return ";".join(_list_item(item) for item in value)
-    return value
+def _csv_boolean(value: bool | None) -> str | None:
+    return None if value is None else "true" if value else "false"
+
+
+def _csv_list(values: list[str]) -> str:
+    return ";".join(_list_item(item) for item in values)
 
 
 def _list_item(item: str) -> str:
