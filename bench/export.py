@@ -107,9 +107,10 @@ async def bench(options: argparse.Namespace) -> int:
         f" `pledgegraph_bench`; the client (core 1) reads each whole stream. {platform.node()},"
         f" Python {platform.python_version()}.",
         "",
-        "| format | round | rows | MB sent | seconds | rows/s | server peak RSS (MB) |",
-        "|---|---|---|---|---|---|---|",
+        "| format | round | rows | MB sent | seconds | rows/s | server peak RSS (MB) | load avg |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+    samples: list[str] = []
     try:
         await wait_ready(server)
         for fmt in options.formats.split(","):
@@ -134,10 +135,17 @@ async def bench(options: argparse.Namespace) -> int:
                 report.append(
                     f"| {fmt} | {round_number} | {run.rows:,} | {run.bytes / MB:.0f} |"
                     f" {run.seconds:.1f} | {run.rows_per_second:,.0f} | {run.peak_rss / MB:.0f} |"
+                    f" {os.getloadavg()[0]:.1f} |"
                 )
-            report += ["", f"First row of `{path}`:", "", "```", _sample(server, path, fmt), "```"]
+            samples += ["", f"First row of `{path}`:", "", "```", _sample(server, path, fmt), "```"]
     finally:
         await server.stop()
+    report += [
+        "",
+        "Load avg: the machine's 1-minute load average after the round (2 cores; above 2, other"
+        " work shared them and the figures are lower bounds).",
+        *samples,
+    ]
     output = RESULTS / "export.md"
     output.write_text("\n".join(report) + "\n")
     say(f"wrote {output.relative_to(Path.cwd()) if output.is_relative_to(Path.cwd()) else output}")
