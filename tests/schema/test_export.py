@@ -616,3 +616,23 @@ def test_list_values_are_typed_in_the_schema() -> None:
     assert properties["certifications"]["type"] == "array"
     assert properties["price"]["pattern"]
     assert properties["brandCompanyId"]["type"] == ["string", "null"]
+
+
+async def test_later_pages_wait_for_the_budget_instead_of_failing(
+    connection: AsyncConnection, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # the budget's clock moves instead of the test's
+        waits.append(seconds)
+        now[0] += seconds
+
+    monkeypatch.setattr("schema.export.asyncio.sleep", sleep)
+    budget = MemoryBudget(capacity=3, leak_per_second=1, clock=lambda: now[0])
+    options = {"budget": budget}
+    async with exporting(connection, options, export_page_size=2, export_rows_per_point=1) as c:
+        rows = await ndjson(c, "products")
+
+    assert len(rows) == 5  # three pages of 2 points each through a bucket of 3
+    assert waits == [1, 2]
