@@ -16,7 +16,7 @@ BENCH_NODE_MODULES := bench/postgraphile/node_modules/.package-lock.json
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: serve test lint typecheck pytest format migrate seed sdl key bench clean
+.PHONY: serve test lint typecheck pytest format migrate seed sdl key bench bench-export clean
 
 serve: $(VENV)/.synced
 	$(RUN) alembic upgrade head
@@ -58,6 +58,11 @@ key: $(VENV)/.synced
 # BENCH_ARGS passes options through, e.g. `make bench BENCH_ARGS="--rounds 7"`.
 bench: $(VENV)/.synced $(BENCH_NODE_MODULES)
 	$(RUN) python -m bench.run $(BENCH_ARGS)
+
+# Streams every product (NDJSON and CSV) from the bench database through uvicorn: rows/s and
+# the server's peak RSS, in bench/results/export.md. `make bench-export BENCH_ARGS="--rounds 1"`.
+bench-export: $(VENV)/.synced
+	$(RUN) python -m bench.export $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

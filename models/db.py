@@ -148,6 +148,15 @@ class Database:
             result = await SAAsyncSession.execute(self.session, statement, params)
             return [tuple(row) for row in result.all()]
 
+    async def plain_rows(
+        self, statement: Any, params: dict[str, Any] | None = None
+    ) -> Sequence[Sequence[Any]]:
+        """Rows of a statement of columns only, through SQLAlchemy Core: without the ORM's
+        result processing, which costs more than the query itself on bulk reads (exports)."""
+        async with self._lock:
+            connection = await self.session.connection()
+            return (await connection.execute(statement, params)).all()
+
     async def first(self, statement: SelectOfScalar[T]) -> T | None:
         async with self._lock:
             return (await self.session.exec(statement.limit(1))).first()

@@ -134,14 +134,27 @@ class Page(Generic[T]):
         return [encode_cursor(ordering, values) for values in self.sort_values]
 
 
+# One encoder for every cursor: json.dumps with options builds a new encoder per call.
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def encode_cursor(ordering: Ordering, values: Sequence[Any]) -> str:
-    payload = {
-        "v": _CURSOR_VERSION,
-        "o": ordering.name,
-        "k": [_to_json(v) for v in values],
-    }
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursor_encoder(ordering)(values)
+
+
+def cursor_encoder(ordering: Ordering) -> Callable[[Sequence[Any]], str]:
+    """Encodes cursors of one ordering, its fixed part made once (exports encode one per row).
+
+    The payload is `{"v": version, "o": ordering name, "k": sort values}` as compact JSON,
+    base64url without padding.
+    """
+    head = _compact_json({"v": _CURSOR_VERSION, "o": ordering.name})[:-1] + ',"k":'
+
+    def encode(values: Sequence[Any]) -> str:
+        raw = (head + _compact_json([_to_json(v) for v in values]) + "}").encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    return encode
 
 
 def decode_cursor(ordering: Ordering, cursor: str) -> list[Any]:
@@ -231,6 +244,17 @@ def order_by(ordering: Ordering, *, reverse: bool = False) -> list[ColumnElement
         key.column.desc() if key.descending != reverse else key.column.asc()
         for key in ordering.keys
     ]
+
+
+def keyset_window(
+    statement: Any, ordering: Ordering, after: Sequence[Any] | None, size: int
+) -> Any:
+    """`statement` in `ordering`, from just after the sort values `after` (the start when
+    None), at most `size` rows: one step of a walk through a whole listing (exports)."""
+    ordered = statement.order_by(None).order_by(*order_by(ordering))
+    if after is not None:
+        ordered = ordered.where(_after(ordering.keys, after, reverse=False))
+    return ordered.limit(size)
 
 
 def _keyset(statement: Any, ordering: Ordering, request: PageRequest) -> Any:

@@ -33,10 +33,11 @@ and a retirement's quantity (registries publish retirements with their serial ra
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel, col
 
@@ -58,6 +59,10 @@ class Scope:
         if viewer.company_id is None:
             return sa.false()
         return self.owner == viewer.company_id  # type: ignore[no-any-return]
+
+    def condition_on(self, row: Any, viewer: Viewer) -> ColumnElement[bool]:
+        """The same condition on an alias of the table."""
+        return replace(self, owner=getattr(row, self.owner.key)).condition(viewer)
 
 
 PRIVATE: Mapping[type[SQLModel], Scope] = {
@@ -95,3 +100,16 @@ def scoped(statement: Any, model: type[SQLModel], viewer: Viewer) -> Any:
     """
     scope = scope_of(model)
     return statement if scope is None else statement.where(scope.condition(viewer))
+
+
+def visible_reference(model: type[SQLModel], viewer: Viewer, reference: Any) -> Any:
+    """`reference` (a foreign key to `model`) where `viewer` may read the row it names, else
+    NULL: as a to-one field resolves to null, a column never names a row its reader may not see.
+    """
+    scope = scope_of(model)
+    if scope is None or viewer.is_admin:
+        return reference
+    # An alias: the reference may come from the same table (a block's parent block).
+    target: Any = aliased(model)
+    named = sa.exists().where(target.id == reference, scope.condition_on(target, viewer))
+    return sa.case((named, reference), else_=sa.null())

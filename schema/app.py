@@ -33,6 +33,7 @@ from models.settings import DatabaseSettings
 from schema.auth import authenticate_request
 from schema.budget import Budget, budget_for
 from schema.context import Context
+from schema.export import ExportEndpoint, ExportSlots
 from schema.graphiql import STATIC_DIR, render_graphiql
 from schema.http import METHODS, Exchange, HTTPError, execute
 from schema.persisted import PersistedQueries, open_persisted_queries
@@ -126,6 +127,7 @@ def create_app(
     sessionmaker: Sessionmaker | None = None,
     graphql_schema: BaseSchema = schema,
     budget: Budget | None = None,
+    export_slots: ExportSlots | None = None,
 ) -> Starlette:
     """Build the app; the engine and the budget store are made in the lifespan unless a
     sessionmaker or a budget is injected."""
@@ -164,12 +166,14 @@ def create_app(
         graphiql_html=render_graphiql() if api_settings.graphiql else None,
         schema=graphql_schema,
     )
+    export = ExportEndpoint(settings=api_settings, slots=export_slots or ExportSlots())
     return Starlette(
         routes=[
             # Every method reaches the view, which answers 405 itself, GraphQL-shaped.
             Route("/graphql", view),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/export/{file}", export.__call__, methods=["GET"]),
             Mount("/graphiql", StaticFiles(directory=STATIC_DIR), name="graphiql"),
         ],
         middleware=[

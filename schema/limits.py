@@ -23,6 +23,7 @@ from graphql.utilities import get_operation_ast
 from graphql.validation import MaxIntrospectionDepthRule
 from strawberry.extensions import SchemaExtension
 
+from resolvers.viewer import Viewer
 from schema.budget import Charge
 from schema.context import Context
 from schema.cost import actual_cost, requested_cost
@@ -136,9 +137,14 @@ class _IntrospectionDepth(MaxIntrospectionDepthRule):
 
 def caller_of(context: Context) -> str:
     """Whose budget an operation draws on: its API key's, else its client address's."""
-    if context.viewer.api_key_id is not None:
-        return f"key:{context.viewer.api_key_id}"
-    return f"ip:{context.client_address or 'unknown'}"
+    return caller_id(context.viewer, context.client_address)
+
+
+def caller_id(viewer: Viewer, client_address: str | None) -> str:
+    """A caller's name for budgets and limits: `key:<id>`, else `ip:<address>`."""
+    if viewer.api_key_id is not None:
+        return f"key:{viewer.api_key_id}"
+    return f"ip:{client_address or 'unknown'}"
 
 
 class Limiter(SchemaExtension):

@@ -39,6 +39,12 @@ class ApiSettings(BaseSettings):
     budget_capacity: int = Field(default=10_000, ge=1)
     budget_leak_per_second: int = Field(default=500, ge=1)
 
+    # Bulk exports (README "Bulk exports"): rows per keyset page, rows per budget point, and
+    # exports one caller may run at once in one process.
+    export_page_size: int = Field(default=2000, ge=1, le=10_000)
+    export_rows_per_point: int = Field(default=100, ge=1)
+    max_exports_per_caller: int = Field(default=2, ge=1)
+
     # Set: persisted queries and budgets live in Redis, shared by every worker; unset: in each
     # process.
     redis_url: str | None = Field(
