@@ -83,6 +83,63 @@ FROM (SELECT id, asin, title FROM products
        WHERE (title, id) > ($1, $2) ORDER BY title, id LIMIT 50) p
 """
 
+# The aggregates. Enum keys go out as GraphQL enum names (the stored value upper-cased).
+W4 = """
+SELECT json_build_object('data', json_build_object('issuancesAggregate', json_build_object(
+  'groups', coalesce(json_agg(json_build_object(
+    'keys', json_build_object('projectPriorityArea', upper(g.priority_area), 'vintage', g.vintage),
+    'sum', json_build_object('issuedQuantity', g.issued)
+  ) ORDER BY g.priority_area, g.vintage), '[]'))))::text
+FROM (SELECT p.priority_area, i.vintage, sum(i.issued_quantity) AS issued
+        FROM issuances i JOIN carbon_projects p ON p.id = i.project_id
+       GROUP BY p.priority_area, i.vintage) g
+"""
+
+# A product counts once per (category, year) of its certificates: the DISTINCT rows. Products
+# without a certificate form one group with null keys, as in pledgegraph (an anti-join; none
+# in the seeds, so it finds nothing, but it pays for the look).
+W6 = """
+SELECT json_build_object('data', json_build_object('productsAggregate', json_build_object(
+  'groups', coalesce(json_agg(json_build_object(
+    'keys', json_build_object('certificationCategory', upper(g.category),
+                              'certificateValidFromYear', g.year),
+    'count', g.products
+  ) ORDER BY g.category, g.year), '[]'))))::text
+FROM (SELECT category, year, count(*) AS products
+        FROM (SELECT DISTINCT pc.product_id, c.category,
+                     CAST(extract(year FROM pc.valid_from) AS integer) AS year
+                FROM product_certifications pc JOIN certifications c ON c.id = pc.certification_id
+             ) held
+       GROUP BY category, year
+      UNION ALL
+      SELECT NULL, NULL, count(*) FROM products p
+       WHERE NOT EXISTS (SELECT FROM product_certifications pc WHERE pc.product_id = p.id)
+      HAVING count(*) > 0) g
+"""
+
+# The top N by credits retired; ties break on the keys, as pledgegraph orders groups.
+W7 = """
+SELECT json_build_object('data', json_build_object('retirementsAggregate', json_build_object(
+  'groups', coalesce(json_agg(json_build_object(
+    'keys', json_build_object(
+      'beneficiary', CASE WHEN co.id IS NULL THEN NULL ELSE json_build_object('name', co.name) END,
+      'claimYear', g.claim_year,
+      'beneficiaryReportedTco2e', g.reported),
+    'sum', json_build_object('quantity', g.retired)
+  ) ORDER BY g.retired DESC, g.company_id, g.claim_year, g.reported), '[]'))))::text
+FROM (SELECT r.beneficiary_company_id AS company_id, r.claim_year,
+             er.scope_1_tco2e + er.scope_2_tco2e + er.scope_3_tco2e AS reported,
+             sum(r.quantity) AS retired
+        FROM retirements r
+        LEFT JOIN emissions_reports er
+          ON er.company_id = r.beneficiary_company_id AND er.year = r.claim_year
+       WHERE r.claim_year >= $1
+       GROUP BY 1, 2, 3
+       ORDER BY retired DESC, company_id, claim_year, reported
+       LIMIT $2) g
+LEFT JOIN companies co ON co.id = g.company_id
+"""
+
 # Path -> (statement, names of its parameters in the request body, in order).
 STATEMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "/w1": (W1, ("category",)),
@@ -90,6 +147,9 @@ STATEMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "/w3-grouped": (W3_GROUPED, ()),
     "/w3-correlated": (W3_CORRELATED, ()),
     "/w5": (W5, ("title", "id")),
+    "/w4": (W4, ()),
+    "/w6": (W6, ()),
+    "/w7": (W7, ("from", "top")),
 }
 
 POOL_SIZE = 10  # pledgegraph's DATABASE_POOL_SIZE default and PostGraphile's pool.max

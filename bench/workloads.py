@@ -14,6 +14,9 @@ W1_CATEGORY = "household"
 W2_SLUG = "unilever"
 # W5 reads the page after this many products in (title, id) order.
 W5_SKIP = 200_000
+# W7: the top groups by credits retired, among claims on these years and later.
+W7_CLAIMS_FROM = 2020
+W7_TOP = 100
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,7 +26,8 @@ class Workload:
     key: str
     title: str
     pledgegraph: str
-    postgraphile: str
+    # None where PostGraphile cannot express the workload; `note` says why.
+    postgraphile: str | None
     # Floor endpoints by system label; W3 has two SQL forms, timed side by side.
     floor: dict[str, str]
     pledgegraph_variables: dict[str, Json]
@@ -34,6 +38,8 @@ class Workload:
     read_postgraphile: Callable[[Json], Canonical]
     # Least size of the canonical answer, so that three empty answers never "agree".
     min_size: int
+    # What the report must say about this workload's comparison, if anything.
+    note: str = ""
 
 
 def _w1_pledgegraph(data: Json) -> Canonical:
@@ -145,6 +151,62 @@ def _w5(data: Json) -> Canonical:
     return [[node["asin"], node["title"]] for node in data["products"]["nodes"]]
 
 
+def _by_keys(groups: list[list[Json]]) -> list[list[Json]]:
+    """[key, key, …, figure] rows in key order, a null key last (keys may be null)."""
+    return sorted(groups, key=lambda row: [(key is None, key or 0) for key in row[:-1]])
+
+
+def _w4_pledgegraph(data: Json) -> Canonical:
+    # Each side returns groups in key order, but enum names and stored values sort differently.
+    return _by_keys(
+        [
+            [
+                g["keys"]["projectPriorityArea"],
+                g["keys"]["vintage"],
+                int(g["sum"]["issuedQuantity"]),
+            ]
+            for g in data["issuancesAggregate"]["groups"]
+        ]
+    )
+
+
+def _w4_postgraphile(data: Json) -> Canonical:
+    # pg-aggregates groups issuances by their own columns only: per project by vintage here, and
+    # the client adds the projects of one priority area up (outside the timing).
+    totals: dict[tuple[str | None, int], int] = {}
+    for project in data["carbonProjects"]["nodes"]:
+        area = project["priorityArea"]
+        for group in project["issuancesByProjectId"]["groupedAggregates"]:
+            key = (None if area is None else area.upper(), int(group["keys"][0]))
+            totals[key] = totals.get(key, 0) + int(group["sum"]["issuedQuantity"])
+    return _by_keys([[area, vintage, total] for (area, vintage), total in totals.items()])
+
+
+def _w6(data: Json) -> Canonical:
+    return _by_keys(
+        [
+            [g["keys"]["certificationCategory"], g["keys"]["certificateValidFromYear"], g["count"]]
+            for g in data["productsAggregate"]["groups"]
+        ]
+    )
+
+
+def _w7(data: Json) -> Canonical:
+    # The order is part of the answer: the top groups by credits retired.
+    def reported(value: Json) -> int | None:
+        return None if value is None else int(value)
+
+    return [
+        [
+            None if g["keys"]["beneficiary"] is None else g["keys"]["beneficiary"]["name"],
+            g["keys"]["claimYear"],
+            reported(g["keys"]["beneficiaryReportedTco2e"]),
+            int(g["sum"]["quantity"]),
+        ]
+        for g in data["retirementsAggregate"]["groups"]
+    ]
+
+
 W1_PLEDGEGRAPH = """
 query W1($category: ProductCategory!) {
   products(first: 50, where: {category: {eq: $category}},
@@ -218,6 +280,79 @@ query W5($after: Cursor!) {
   products(first: 50, after: $after, orderBy: [TITLE_ASC, ROW_ID_ASC]) { nodes { asin title } }
 }"""
 
+# `first: 1000` (the most groups one request returns): every group, whatever the data.
+W4_PLEDGEGRAPH = """
+{
+  issuancesAggregate(groupBy: [PROJECT_PRIORITY_AREA, VINTAGE], first: 1000) {
+    groups { keys { projectPriorityArea vintage } sum { issuedQuantity } }
+  }
+}"""
+
+W4_POSTGRAPHILE = """
+{
+  carbonProjects {
+    nodes {
+      priorityArea
+      issuancesByProjectId {
+        groupedAggregates(groupBy: [VINTAGE]) { keys sum { issuedQuantity } }
+      }
+    }
+  }
+}"""
+
+W6_PLEDGEGRAPH = """
+{
+  productsAggregate(groupBy: [CERTIFICATION_CATEGORY, CERTIFICATE_VALID_FROM_YEAR], first: 1000) {
+    groups { keys { certificationCategory certificateValidFromYear } count }
+  }
+}"""
+
+W7_PLEDGEGRAPH = """
+query W7($from: Int!, $top: Int!) {
+  retirementsAggregate(
+    where: {claimYear: {gte: $from}}
+    groupBy: [BENEFICIARY, CLAIM_YEAR, BENEFICIARY_REPORTED_TCO2E]
+    orderBy: [{field: SUM_QUANTITY, direction: DESC}]
+    first: $top
+  ) {
+    groups { keys { beneficiary { name } claimYear beneficiaryReportedTco2e } sum { quantity } }
+  }
+}"""
+
+W3_NOTE = (
+    "W3: PostGraphile's `totalCount` counts product_certifications rows, where pledgegraph and "
+    "the floor count distinct products (count(DISTINCT product_id)); the seeds never repeat a "
+    "certification on a product, so the answers agree (checked), but PostGraphile skips the "
+    "DISTINCT."
+)
+W4_NOTE = (
+    "W4: pg-aggregates groups a table by its own columns only, so it cannot group issuances by "
+    "their project's priority area; PostGraphile answers the nearest query it can express, "
+    "every project's issuances grouped by vintage (one grouped aggregate per project), and the "
+    "bench's reader adds the projects of each priority area up (outside the timing) before the "
+    "content check."
+)
+W6_NOTE = (
+    "W6: a product counts once per certification category and year in which it got a "
+    "certificate of that category (products without a certificate would form one group with "
+    "null keys; the floor counts them too, and on this data there are none). PostGraphile: n/a. "
+    "pg-aggregates groups a table by its own columns (and timestamps truncated to the hour or "
+    "day): neither a certificate's category (on certifications, a hop from "
+    "product_certifications) nor the year of a date is a grouping it offers, and adding up "
+    "per-certification counts client-side would count a product twice when it holds two "
+    "certifications of one category from the same year."
+)
+W7_NOTE = (
+    f"W7: the top {W7_TOP} (beneficiary, claim year) groups by credits retired among claims on "
+    f"{W7_CLAIMS_FROM} and later, each with the beneficiary's reported emissions (scopes 1-3) "
+    "for that year; ties break on the keys (beneficiary id, year, emissions). PostGraphile: "
+    "n/a. pg-aggregates can group retirements by BENEFICIARY_COMPANY_ID and CLAIM_YEAR, but "
+    "it cannot order groups by an aggregate nor cut them to the top N (graphile/pg-aggregates"
+    "#75), nor bring a row of another table (the emissions report of that company and year) "
+    "into a group: the client would fetch every group and every report and join, sort and cut "
+    "them itself."
+)
+
 # Setup only: walk pledgegraph's own cursors to the W5 position (cursors are opaque).
 W5_PLEDGEGRAPH_PAGE = """
 query W5Setup($after: String) {
@@ -233,9 +368,13 @@ query W5Setup($offset: Int!) {
 
 
 def build_workloads(
-    *, pledgegraph_cursor: str | None, postgraphile_cursor: str, floor_after: tuple[str, int]
+    *,
+    pledgegraph_cursor: str | None,
+    postgraphile_cursor: str | None,
+    floor_after: tuple[str, int],
 ) -> list[Workload]:
-    """The four workloads; W5 needs each system's position of the W5_SKIP-th product."""
+    """Every workload; W5 needs each system's position of the W5_SKIP-th product (the driver
+    finds them only when it runs W5)."""
     return [
         Workload(
             key="W1",
@@ -275,6 +414,21 @@ def build_workloads(
             read_pledgegraph=_w3_pledgegraph,
             read_postgraphile=_w3_postgraphile,
             min_size=10,
+            note=W3_NOTE,
+        ),
+        Workload(
+            key="W4",
+            title="credits issued by priority area and vintage",
+            pledgegraph=W4_PLEDGEGRAPH,
+            postgraphile=W4_POSTGRAPHILE,
+            floor={"floor": "/w4"},
+            pledgegraph_variables={},
+            postgraphile_variables={},
+            floor_params={},
+            read_pledgegraph=_w4_pledgegraph,
+            read_postgraphile=_w4_postgraphile,
+            min_size=10,
+            note=W4_NOTE,
         ),
         Workload(
             key="W5",
@@ -289,6 +443,34 @@ def build_workloads(
             read_pledgegraph=_w5,
             read_postgraphile=_w5,
             min_size=50,
+        ),
+        Workload(
+            key="W6",
+            title="products per certification category and year",
+            pledgegraph=W6_PLEDGEGRAPH,
+            postgraphile=None,
+            floor={"floor": "/w6"},
+            pledgegraph_variables={},
+            postgraphile_variables={},
+            floor_params={},
+            read_pledgegraph=_w6,
+            read_postgraphile=_w6,
+            min_size=10,
+            note=W6_NOTE,
+        ),
+        Workload(
+            key="W7",
+            title="credits retired per beneficiary and claim year, with emissions",
+            pledgegraph=W7_PLEDGEGRAPH,
+            postgraphile=None,
+            floor={"floor": "/w7"},
+            pledgegraph_variables={"from": W7_CLAIMS_FROM, "top": W7_TOP},
+            postgraphile_variables={},
+            floor_params={"from": W7_CLAIMS_FROM, "top": W7_TOP},
+            read_pledgegraph=_w7,
+            read_postgraphile=_w7,
+            min_size=W7_TOP,
+            note=W7_NOTE,
         ),
     ]
 

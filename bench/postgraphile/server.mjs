@@ -1,7 +1,9 @@
-// PostGraphile 5 (amber preset + simplify-inflection) on the bench database, for comparison.
+// PostGraphile 5 (amber preset + simplify-inflection + pg-aggregates) on the bench database, for
+// comparison.
 // Usage: node server.mjs <port>; DATABASE_URL names the database.
 import { createServer } from "node:http";
 
+import { PgAggregatesPreset } from "@graphile/pg-aggregates";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import { postgraphile } from "postgraphile";
 import { makePgService } from "postgraphile/adaptors/pg";
@@ -10,7 +12,7 @@ import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 
 const port = Number(process.argv[2]);
 const preset = {
-  extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset],
+  extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset, PgAggregatesPreset],
   pgServices: [
     makePgService({
       connectionString: process.env.DATABASE_URL,

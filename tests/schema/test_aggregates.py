@@ -237,6 +237,45 @@ async def test_time_buckets_are_the_same_on_both_databases(
     ]
 
 
+BY_CATEGORY_AND_YEAR = """
+query ($where: ProductWhere) {
+  productsAggregate(where: $where, groupBy: [CERTIFICATION_CATEGORY, CERTIFICATE_VALID_FROM_YEAR]) {
+    groups { keys { certificationCategory certificateValidFromYear } count }
+  }
+}
+"""
+
+
+async def test_products_by_certificate_category_and_year_read_without_joining_every_product(
+    db: Database, gql: GraphQLClient, statements: StatementCounter
+) -> None:
+    """Unfiltered, the groups come from the certificates alone plus an anti-join for products
+    without one; the answer is the one the join gives (forced here by a filter that keeps every
+    product): two carbon certificates of one year count the product once, and a product
+    without certificates is the null group."""
+    await _catalogue(db)
+    statements.reset()
+    unfiltered = await gql.data(BY_CATEGORY_AND_YEAR)
+    (statement,) = statements.statements
+    assert "JOIN products" not in statement
+    assert "NOT (EXISTS" in statement
+    every = {"category": {"in": ["HOUSEHOLD", "BEAUTY", "GROCERY"]}}
+    statements.reset()
+    joined = await gql.data(BY_CATEGORY_AND_YEAR, where=every)
+    assert "LEFT OUTER JOIN" in statements.statements[0]
+    expected = [
+        ("CARBON", 2021, 1),
+        ("CARBON", 2022, 1),
+        ("CARBON", 2023, 1),
+        ("ORGANIC", 2021, 1),
+        ("ORGANIC", 2022, 1),
+        (None, None, 1),
+    ]
+    for data in (unfiltered, joined):
+        groups = data["productsAggregate"]["groups"]
+        assert [(*g["keys"].values(), g["count"]) for g in groups] == expected
+
+
 async def _holdings(db: Database) -> dict[str, Any]:
     """Two companies holding blocks of one project, and the exchange's unsold inventory."""
     owner = await factories.make_company(db, slug="owner")
