@@ -104,12 +104,6 @@ def _key_type(dimension: Dimension) -> Any:
     return key | None
 
 
-def _resolver(annotations: dict[str, Any], function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function` with real annotations: strawberry reads them to build arguments and types."""
-    function.__annotations__ = annotations
-    return function
-
-
 class AggregateField:
     """The types of one entity's aggregates, and fields over them (`companiesAggregate` and
     `signatoriesAggregate` share Company's)."""
@@ -225,18 +219,20 @@ class AggregateField:
             description=f"Conditions on the figures of each group of {self.rows}; fields AND.",
         )
 
-    # Output types
+    # Output types: plain attributes, built once per request by `_Build`, so the executor's
+    # plain-field path (schema.execution) completes each group without a resolver per field.
 
     def _values_type(self, *, average: bool) -> type[Any]:
-        namespace: dict[str, Any] = {}
+        annotations: dict[str, Any] = {}
+        namespace: dict[str, Any] = {"__annotations__": annotations}
         for name, measure in self.entity.measures.items():
             money = measure.unit is Unit.MONEY
             if money:
-                returned: Any = Money | None
+                annotations[name] = Money | None
             else:
-                returned = Decimal | None if average else BigInt | None
+                annotations[name] = Decimal | None if average else BigInt | None
             namespace[name] = strawberry.field(
-                resolver=_resolver({"return": returned}, _value_getter(name, money)),
+                default=None,
                 name=camel(name),
                 description=f"{self.measure_docs[name]} In {_UNIT_WORDS[measure.unit]}.",
                 metadata=BUILT_COST if money else None,
@@ -252,16 +248,12 @@ class AggregateField:
         )
 
     def _keys_type(self) -> type[Any]:
-        namespace: dict[str, Any] = {}
+        annotations: dict[str, Any] = {}
+        namespace: dict[str, Any] = {"__annotations__": annotations}
         for name, dimension in self.entity.dimensions.items():
-            returned = _key_type(dimension)
-            if dimension.node is not None:
-                getter = _node_getter(name, _NODES[dimension.node][1])
-                resolver = _resolver({"info": Info, "return": returned}, getter)
-            else:
-                resolver = _resolver({"return": returned}, _key_getter(name))
+            annotations[name] = _key_type(dimension)
             namespace[name] = strawberry.field(
-                resolver=resolver,
+                default=None,
                 name=camel(name),
                 description=(
                     f"{self.dimension_docs[name]} Null when not grouped by it, or for rows"
@@ -274,43 +266,36 @@ class AggregateField:
         )
 
     def _figures_type(self, name: str, *, group: bool) -> type[Any]:
+        annotations: dict[str, Any] = {"count": BigInt}
         namespace: dict[str, Any] = {
-            "count": strawberry.field(
-                resolver=_resolver({"return": BigInt}, lambda self: self.figures.count),
-                description=f"The number of {self.rows}.",
-            )
+            "__annotations__": annotations,
+            "count": strawberry.field(description=f"The number of {self.rows}."),
         }
         if self.values is not None and self.averages is not None:
             for function in FUNCTIONS:
-                returned = self.averages if function == "avg" else self.values
+                annotations[function] = self.averages if function == "avg" else self.values
                 namespace[function] = strawberry.field(
-                    resolver=_resolver({"return": returned}, _slice_getter(function)),
                     description=f"{_FUNCTION_WORDS[function]} of the measures.",
                     metadata=BUILT_COST,
                 )
         if group:
+            annotations["keys"] = self.keys
             namespace["keys"] = strawberry.field(
-                resolver=_resolver({"return": self.keys}, lambda self: self),
-                description="The group's keys.",
-                metadata=BUILT_COST,
+                description="The group's keys.", metadata=BUILT_COST
             )
             description = f"One group of {self.rows} and its figures."
         else:
-            group_type = self.group
+            annotations["groups"] = list[self.group]  # type: ignore[name-defined]
             namespace["groups"] = strawberry.field(
-                resolver=_resolver(
-                    {"return": list[group_type]},  # type: ignore[valid-type]
-                    lambda self: [_Row(g.figures, g.keys) for g in self.aggregate.groups],
-                ),
                 description=(
                     "The groups (needs `groupBy`), in `orderBy` order then by their keys; at most"
                     f" `first` ({DEFAULT_GROUPS} unless given, at most {MAX_GROUPS})."
                 ),
                 metadata=GROUPS_COST,
             )
+            annotations["has_more_groups"] = bool
             namespace["has_more_groups"] = strawberry.field(
-                resolver=_resolver({"return": bool}, lambda self: self.aggregate.has_more_groups),
-                description="More groups matched than `first` returned.",
+                description="More groups matched than `first` returned."
             )
             description = (
                 f"Figures over all the {self.rows} matching `where` (the totals) and, with"
@@ -327,6 +312,7 @@ class AggregateField:
         entity = self.entity
         group_by_enum = self.group_by
         measures = {camel(name): name for name in entity.measures}
+        keys = {camel(name): name for name in entity.dimensions}
 
         async def resolve(
             root: Any,
@@ -336,7 +322,7 @@ class AggregateField:
             having: Any = None,
             order_by: Any = None,
             first: int | None = None,
-        ) -> _Result:
+        ) -> Any:
             request = _request(
                 info,
                 measures=measures,
@@ -353,7 +339,8 @@ class AggregateField:
                 viewer=info.context.viewer,
                 also=also() if also else None,
             )
-            return _Result(result.totals or Figures(0), {}, result)
+            nodes = await _nodes(info, entity, result, _selected_keys(info, keys))
+            return _Build(self, request, nodes).result(result)
 
         resolve.__annotations__ = {
             "info": Info,
@@ -392,59 +379,101 @@ class AggregateField:
         return strawberry.field(resolver=resolve, description=description, metadata=AGGREGATE_COST)
 
 
-class _Row:
-    """A group (or the totals) as the output types read it."""
+class _Build:
+    """One request's output objects: the figures it asked for, keys with the objects they
+    name, each built once."""
 
-    def __init__(self, figures: Figures, keys: Mapping[str, Any]) -> None:
-        self.figures = figures
-        self.keys = keys
+    def __init__(
+        self,
+        field: AggregateField,
+        request: AggregateRequest,
+        nodes: Mapping[str, Mapping[Any, Any]],
+    ) -> None:
+        self.field = field
+        self.nodes = nodes
+        self.by_function: dict[str, list[tuple[str, bool]]] = {}
+        for function, name in sorted(request.wanted):
+            money = field.entity.measures[name].unit is Unit.MONEY
+            self.by_function.setdefault(function, []).append((name, money))
+        # A function selected without any measure reads none: one object without figures.
+        self.none = (
+            {f: (field.averages if f == "avg" else field.values)() for f in FUNCTIONS}  # type: ignore[misc]
+            if field.values is not None
+            else {}
+        )
+
+    def result(self, result: Aggregate) -> Any:
+        return self.field.result(
+            **self._figures(result.totals or Figures(0)),
+            groups=[
+                self.field.group(**self._figures(group.figures), keys=self._keys(group.keys))
+                for group in result.groups
+            ],
+            has_more_groups=result.has_more_groups,
+        )
+
+    def _figures(self, figures: Figures) -> dict[str, Any]:
+        built: dict[str, Any] = {"count": figures.count, **self.none}
+        for function, measures in self.by_function.items():
+            values = {name: _value(figures, function, name, money) for name, money in measures}
+            type_ = self.field.averages if function == "avg" else self.field.values
+            assert type_ is not None
+            built[function] = type_(**values)
+        return built
+
+    def _keys(self, keys: Mapping[str, Any]) -> Any:
+        if self.nodes:
+            keys = {
+                name: self.nodes[name].get(key) if name in self.nodes else key
+                for name, key in keys.items()
+            }
+        return self.field.keys(**keys)
 
 
-class _Result(_Row):
-    def __init__(self, figures: Figures, keys: Mapping[str, Any], result: Aggregate) -> None:
-        super().__init__(figures, keys)
-        self.aggregate = result
+def _value(figures: Figures, function: str, name: str, money: bool) -> Any:
+    figure = figures.values.get((function, name))
+    if not money or figure is None:
+        return figure
+    currency = figures.currencies.get(name)
+    if currency is None:
+        return None
+    if function == "avg":
+        return Money(amount=Decimal(figure), currency=currency)
+    return Money.from_cents(int(figure), currency)
 
 
-class _Slice:
-    """One function's figures (e.g. the sums) of a group."""
-
-    def __init__(self, function: str, figures: Figures) -> None:
-        self.function = function
-        self.figures = figures
-
-
-def _slice_getter(function: str) -> Callable[[Any], _Slice]:
-    return lambda self: _Slice(function, self.figures)
-
-
-def _value_getter(name: str, money: bool) -> Callable[[Any], Any]:
-    def value(self: Any) -> Any:
-        figure = self.figures.values.get((self.function, name))
-        if not money or figure is None:
-            return figure
-        currency = self.figures.currencies.get(name)
-        if currency is None:
-            return None
-        if self.function == "avg":
-            return Money(amount=figure, currency=currency)
-        return Money.from_cents(int(figure), currency)
-
-    return value
+def _selected_keys(info: Info, keys: Mapping[str, str]) -> set[str]:
+    """The dimensions whose keys the selection reads in `groups { keys { … } }`."""
+    raw = info._raw_info
+    top = selected_fields(raw.field_nodes, raw.fragments)
+    groups = [node for node in top if node.name.value == "groups"]
+    in_keys = [node for node in selected_fields(groups, raw.fragments) if node.name.value == "keys"]
+    return {
+        keys[node.name.value]
+        for node in selected_fields(in_keys, raw.fragments)
+        if node.name.value in keys
+    }
 
 
-def _key_getter(name: str) -> Callable[[Any], Any]:
-    return lambda self: self.keys.get(name)
-
-
-def _node_getter(name: str, loader: str) -> Callable[..., Any]:
-    async def node(self: Any, info: Info) -> Any:
-        key = self.keys.get(name)
-        if key is None:
-            return None
-        return await getattr(info.context.loaders, loader).load(key)
-
-    return node
+async def _nodes(
+    info: Info, entity: EntityMap[Any], result: Aggregate, selected: set[str]
+) -> dict[str, dict[Any, Any]]:
+    """The objects the selected node keys name, by dimension and id, each loaded once, all of a
+    model in one batch (None where missing or out of the viewer's scope)."""
+    wanted = {
+        name: model
+        for name in selected
+        if (model := entity.dimensions[name].node) is not None and result.groups
+    }
+    ids = {
+        name: list({k for g in result.groups if (k := g.keys.get(name)) is not None})
+        for name in wanted
+    }
+    nodes: dict[str, dict[Any, Any]] = {}
+    for name, model in wanted.items():
+        loader = getattr(info.context.loaders, _NODES[model][1])
+        nodes[name] = dict(zip(ids[name], await loader.load_many(ids[name]), strict=True))
+    return nodes
 
 
 def _request(
