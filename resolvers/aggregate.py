@@ -25,7 +25,7 @@ the quotient is rounded half-even to AVERAGE_PLACES decimals, identical on both 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
@@ -259,8 +259,7 @@ async def aggregate(
     builder = _Builder(entity, request, viewer=viewer, also=also, dialect=db.dialect_name)
     statement = builder.statement()
     names = list(statement.selected_columns.keys())
-    rows = await db.rows(statement)
-    return builder.read([dict(zip(names, row, strict=True)) for row in rows])
+    return builder.read(names, await db.rows(statement))
 
 
 class _Builder:
@@ -485,18 +484,24 @@ class _Builder:
 
     # Reading
 
-    def read(self, rows: Sequence[Mapping[str, Any]]) -> Aggregate:
+    def read(self, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> Aggregate:
+        """The statement's rows (columns named by `names`) as figures and groups; each column's
+        position and each key's decoding are worked out once, not once per row."""
+        at = {name: i for i, name in enumerate(names)}
+        keys = [
+            (name, at[f"k{i}"], _decoder(self.dimensions[i]))
+            for i, name in enumerate(self.request.group_by)
+        ]
+        figures = self._figure_readers(at)
+        part = at["part"] if self.with_groups else None  # totals alone have no `part`
         totals: Figures | None = None
         groups: list[Group] = []
-        for mapping in rows:
-            if self.with_groups and mapping["part"] == 0:
-                keys = {
-                    name: _decode_key(self.dimensions[i], mapping[f"k{i}"])
-                    for i, name in enumerate(self.request.group_by)
-                }
-                groups.append(Group(keys, self._figures(mapping)))
+        for row in rows:
+            if part is not None and row[part] == 0:
+                decoded = {name: decode(row[i]) for name, i, decode in keys}
+                groups.append(Group(decoded, figures(row)))
             else:
-                totals = self._figures(mapping)
+                totals = figures(row)
         has_more = len(groups) > self.first
         return Aggregate(
             totals=totals if self.request.totals else None,
@@ -504,23 +509,39 @@ class _Builder:
             has_more_groups=has_more,
         )
 
-    def _figures(self, mapping: Mapping[str, Any]) -> Figures:
-        values: dict[tuple[str, str], int | Decimal | None] = {}
+    def _figure_readers(self, at: Mapping[str, int]) -> Callable[[Sequence[Any]], Figures]:
+        """A reader of one row's figures, its columns' positions looked up once."""
+        count = at["count"]
+        # Per figure: its key, its column, and for an average the count's column and the units
+        # per amount (money averages are amounts of the currency, not cents).
+        columns: list[tuple[tuple[str, str], int, int | None, int]] = []
         for function, name in self.wanted:
             if function == "avg":
-                # Money averages are amounts of the currency, not cents.
                 per = 100 if self.entity.measures[name].unit is Unit.MONEY else 1
-                values[(function, name)] = average(
-                    mapping[f"avg_sum_{name}"], mapping[f"avg_count_{name}"], per
+                columns.append(
+                    ((function, name), at[f"avg_sum_{name}"], at[f"avg_count_{name}"], per)
                 )
             else:
-                value = mapping[f"{function}_{name}"]
-                values[(function, name)] = None if value is None else int(value)
-        currencies = {
-            name: _one_currency(mapping[f"currency_min_{name}"], mapping[f"currency_max_{name}"])
-            for name in self.money
-        }
-        return Figures(int(mapping["count"]), values, currencies)
+                columns.append(((function, name), at[f"{function}_{name}"], None, 1))
+        currencies = [
+            (name, at[f"currency_min_{name}"], at[f"currency_max_{name}"]) for name in self.money
+        ]
+
+        def read(row: Sequence[Any]) -> Figures:
+            values: dict[tuple[str, str], int | Decimal | None] = {}
+            for key, column, counted, per in columns:
+                value = row[column]
+                if counted is not None:
+                    values[key] = average(value, row[counted], per)
+                else:
+                    values[key] = None if value is None else int(value)
+            return Figures(
+                int(row[count]),
+                values,
+                {name: _one_currency(row[low], row[high]) for name, low, high in currencies},
+            )
+
+        return read
 
 
 def _always_owned(hop: Hop, primary_key: Any) -> bool:
@@ -637,16 +658,17 @@ def time_bucket(expression: Any, bucket: Bucket, dialect: str, instant: bool = F
     return part("year") * 100 + part("month")
 
 
-def _decode_key(dimension: Dimension, value: Any) -> Any:
-    """A key as the API shows it: enum members, ids, years, `YYYY-Qn` or `YYYY-MM`."""
-    if value is None:
-        return None
+def _decoder(dimension: Dimension) -> Callable[[Any], Any]:
+    """How a key reads as the API shows it: enum members, ids, years, `YYYY-Qn` or `YYYY-MM`."""
     if dimension.enum is not None:
-        return dimension.enum(value)
+        enum = dimension.enum
+        return lambda value: None if value is None else enum(value)
     if dimension.bucket is Bucket.QUARTER:
-        return f"{int(value) // 10:04d}-Q{int(value) % 10}"
+        return lambda value: None if value is None else f"{int(value) // 10:04d}-Q{int(value) % 10}"
     if dimension.bucket is Bucket.MONTH:
-        return f"{int(value) // 100:04d}-{int(value) % 100:02d}"
+        return lambda value: (
+            None if value is None else f"{int(value) // 100:04d}-{int(value) % 100:02d}"
+        )
     if dimension.bucket is Bucket.YEAR:
-        return int(value)
-    return value
+        return lambda value: None if value is None else int(value)
+    return lambda value: value
