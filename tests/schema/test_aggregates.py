@@ -534,3 +534,37 @@ def test_cost_of_an_aggregate(document: str, expected: int) -> None:
     parsed = parse(document)
     assert validate(schema._schema, parsed) == []
     assert requested_cost(schema._schema, parsed, None, {}) == expected
+
+
+async def test_objects_named_by_keys_load_in_one_batch_only_when_selected(
+    db: Database, gql: GraphQLClient, statements: StatementCounter
+) -> None:
+    project = await factories.make_project(db)
+    acme = await factories.make_company(db, slug="acme", name="Acme")
+    bolt = await factories.make_company(db, slug="bolt", name="Bolt")
+    for company, quantity, year in ((acme, 10, 2024), (bolt, 20, 2024), (acme, 5, 2023)):
+        await factories.make_retirement(
+            db, project, quantity=quantity, claim_year=year, beneficiary_company_id=company.id
+        )
+    statements.reset()
+    data = await gql.data(
+        """{ retirementsAggregate(groupBy: [BENEFICIARY, CLAIM_YEAR],
+                                  orderBy: [{field: SUM_QUANTITY, direction: DESC}]) {
+               groups { ...Named sum { quantity } } } }
+           fragment Named on RetirementAggregateGroup { keys { who: beneficiary { name } } }"""
+    )
+    assert statements.count == 2  # the figures, then every company the keys name at once
+    assert [
+        (g["keys"]["who"]["name"], g["sum"]["quantity"])
+        for g in data["retirementsAggregate"]["groups"]
+    ] == [
+        ("Bolt", 20),
+        ("Acme", 10),
+        ("Acme", 5),
+    ]
+    statements.reset()
+    data = await gql.data(
+        "{ retirementsAggregate(groupBy: [BENEFICIARY, CLAIM_YEAR]) { groups { count } } }"
+    )
+    assert statements.count == 1  # no key read: no company loaded
+    assert sorted(g["count"] for g in data["retirementsAggregate"]["groups"]) == [1, 1, 1]
