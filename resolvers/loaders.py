@@ -220,16 +220,30 @@ async def _held_certificates(
     return [grouped.get(product_id, []) for product_id in product_ids]
 
 
+class NotLoaded:
+    """The type of NOT_LOADED."""
+
+
+# What `loaded` gives for a key its loader does not hold yet.
+NOT_LOADED = NotLoaded()
+
+
+def loaded(loader: DataLoader[K, V], key: K) -> V | NotLoaded:
+    """The value the loader already holds for `key`, or NOT_LOADED."""
+    future = loader.cache_map.get(key)
+    if future is not None and future.done() and not future.cancelled() and not future.exception():
+        return future.result()
+    return NOT_LOADED
+
+
 def ready_or_load(loader: DataLoader[K, V], key: K) -> V | Awaitable[V]:
     """The value itself when the loader already holds it (nothing to await), else its load.
 
     Connections prefetch their page's relations, so most nested fields return at once instead
     of scheduling a future each: per-row awaits are the costliest part of a large response.
     """
-    future = loader.cache_map.get(key)
-    if future is not None and future.done() and not future.cancelled() and not future.exception():
-        return future.result()
-    return loader.load(key)
+    value = loaded(loader, key)
+    return loader.load(key) if isinstance(value, NotLoaded) else value
 
 
 async def _retired_quantities(db: Database, retirement_ids: Sequence[int]) -> list[int]:
