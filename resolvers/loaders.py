@@ -33,6 +33,7 @@ from models.db import Database
 
 from .carbon_credit import CreditTotals, credit_totals
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
+from .rows import columns, read_row, read_rows
 from .scope import scoped
 from .statements import built_once
 from .viewer import Viewer
@@ -45,7 +46,8 @@ V = TypeVar("V")
 async def load_by_id(
     db: Database, model: type[M], ids: Sequence[int], *, viewer: Viewer
 ) -> list[M | None]:
-    """Rows by primary key, in the order asked, None where missing or out of `viewer`'s scope."""
+    """Read rows (resolvers.rows) by primary key, in the order asked, None where missing or out
+    of `viewer`'s scope."""
     return await _one_by_key(db, viewer, model, getattr(model, "id"), ids)  # noqa: B009
 
 
@@ -55,7 +57,7 @@ def _by_keys(model: type[M], key: Any, order: Sequence[Any], viewer: Viewer) -> 
     keys: Any = sa.bindparam("keys", expanding=True)
     statement = built_once(
         ("by keys", model, key.key, tuple(str(column) for column in order)),
-        lambda: select(model).where(key.in_(keys)).order_by(*order),
+        lambda: sa.select(*columns(model)).where(key.in_(keys)).order_by(*order),
     )
     return scoped(statement, model, viewer)
 
@@ -63,15 +65,16 @@ def _by_keys(model: type[M], key: Any, order: Sequence[Any], viewer: Viewer) -> 
 async def _one_by_key(
     db: Database, viewer: Viewer, model: type[M], key: Any, keys: Sequence[Any]
 ) -> list[M | None]:
-    rows = await db.all(_by_keys(model, key, (), viewer), {"keys": list(set(keys))})
-    by_key = {getattr(row, key.key): row for row in rows}
+    found = await db.rows(_by_keys(model, key, (), viewer), {"keys": list(set(keys))})
+    by_key = {getattr(row, key.key): row for row in read_rows(model, found)}
     return [by_key.get(k) for k in keys]
 
 
 async def _many_by_key(
     db: Database, viewer: Viewer, model: type[M], key: Any, keys: Sequence[Any], *order: Any
 ) -> list[list[M]]:
-    rows = await db.all(_by_keys(model, key, order, viewer), {"keys": list(set(keys))})
+    found = await db.rows(_by_keys(model, key, order, viewer), {"keys": list(set(keys))})
+    rows = read_rows(model, found)
     grouped: defaultdict[Any, list[M]] = defaultdict(list)
     for row in rows:
         grouped[getattr(row, key.key)].append(row)
@@ -192,16 +195,15 @@ class HeldCertificate:
     certification: Certification
 
 
-# Certificates come back as plain columns, not ORM objects: a page holds hundreds of them and
-# building mapped instances dominated the request; the joined certification is mapped once per
-# distinct row (the session's identity map).
+# Certificates come back as plain columns and their certifications as read rows, never as
+# mapped instances: a page holds hundreds of them and building instances dominated the request.
 _CERTIFICATES = (
     sa.select(
         col(ProductCertification.product_id),
         col(ProductCertification.certificate_number),
         col(ProductCertification.valid_from),
         col(ProductCertification.valid_to),
-        Certification,
+        *columns(Certification),
     )
     .join(Certification, col(Certification.id) == col(ProductCertification.certification_id))
     .where(col(ProductCertification.product_id).in_(sa.bindparam("keys", expanding=True)))
@@ -215,7 +217,9 @@ async def _held_certificates(
     statement = scoped(_CERTIFICATES, Certification, viewer)
     certificates = await db.rows(statement, {"keys": list(set(product_ids))})
     grouped: defaultdict[int, list[HeldCertificate]] = defaultdict(list)
-    for product_id, number, valid_from, valid_to, certification in certificates:
+    for row in certificates:
+        product_id, number, valid_from, valid_to = row[:4]
+        certification = read_row(Certification, row[4:])
         grouped[product_id].append(HeldCertificate(number, valid_from, valid_to, certification))
     return [grouped.get(product_id, []) for product_id in product_ids]
 
