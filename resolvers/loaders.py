@@ -33,7 +33,7 @@ from models.db import Database
 
 from .carbon_credit import CreditTotals, credit_totals
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
-from .rows import columns, read_row, read_rows
+from .rows import columns, read_rows, reader
 from .scope import scoped
 from .statements import built_once
 from .viewer import Viewer
@@ -217,9 +217,10 @@ async def _held_certificates(
     statement = scoped(_CERTIFICATES, Certification, viewer)
     certificates = await db.rows(statement, {"keys": list(set(product_ids))})
     grouped: defaultdict[int, list[HeldCertificate]] = defaultdict(list)
+    make = reader(Certification)
     for row in certificates:
         product_id, number, valid_from, valid_to = row[:4]
-        certification = read_row(Certification, row[4:])
+        certification = make(row[4:])
         grouped[product_id].append(HeldCertificate(number, valid_from, valid_to, certification))
     return [grouped.get(product_id, []) for product_id in product_ids]
 

@@ -19,7 +19,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from models.db import Database
 
 from .errors import InvalidCursor, InvalidInput
-from .rows import columns, read_row, row_type
+from .rows import columns, reader, row_type
 from .statements import built_once
 
 T = TypeVar("T")
@@ -262,8 +262,8 @@ async def fetch_page(
     selected = limited.with_only_columns(
         *columns(model), *ordering.computed, maintain_column_froms=True
     )
-    width = len(row_type(model).names)
-    rows = [(read_row(model, row), *row[width:]) for row in await db.rows(selected)]
+    width, make = len(row_type(model).names), reader(model)
+    rows = [(make(row), *row[width:]) for row in await db.rows(selected)]
     return _page(rows, ordering, request)
 
 
@@ -308,8 +308,9 @@ async def fetch_pages(
     else:
         rows = await db.rows(_windowed_pages(listing, nesting, parent_ids, request))
     grouped: dict[int, list[tuple[Any, ...]]] = {}
+    make = reader(listing.model)
     for row in rows:  # the child's columns, then its parent's id
-        grouped.setdefault(row[-1], []).append((read_row(listing.model, row),))
+        grouped.setdefault(row[-1], []).append((make(row),))
     return [_page(grouped.get(p, []), listing.ordering, request) for p in parent_ids]
 
 

@@ -10,7 +10,7 @@ their model (they carry every column attribute it has), but they are not instanc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any, ClassVar, TypeVar, cast
 
@@ -64,15 +64,21 @@ def columns(model: type[Any], source: Any = None) -> list[Any]:
 
 def read_rows(model: type[M], rows: Sequence[Sequence[Any]]) -> list[M]:
     """Read rows of `model` from result rows that start with `columns(model)`."""
-    make = row_type(model)
-    width = len(make.names)
-    return [cast("M", make(row[:width])) for row in rows]
+    make = reader(model)
+    return [make(row) for row in rows]
 
 
 def read_row(model: type[M], row: Sequence[Any]) -> M:
     """One read row of `model` from a result row that starts with `columns(model)`."""
+    return reader(model)(row)
+
+
+def reader(model: type[M]) -> Callable[[Sequence[Any]], M]:
+    """A function making read rows of `model` from result rows that start with its columns;
+    for loops over many rows."""
     make = row_type(model)
-    return cast("M", make(row[: len(make.names)]))
+    width = len(make.names)
+    return cast("Callable[[Sequence[Any]], M]", lambda row: make(row[:width]))
 
 
 def is_row_of(obj: Any, model: type[Any]) -> bool:

@@ -27,12 +27,14 @@ class ModelNode(relay.Node):
     """A Node whose objects are rows of `model`; `id` is an opaque global ID."""
 
     model: ClassVar[type[SQLModel]]
+    read_row: ClassVar[type[Any]]  # the model's read-row class (resolvers.rows)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         NODE_TYPES[cls.__name__] = cls
         NODE_BY_MODEL[cls.model] = cls
-        NODE_BY_MODEL[row_type(cls.model)] = cls
+        cls.read_row = row_type(cls.model)
+        NODE_BY_MODEL[cls.read_row] = cls
 
     @classmethod
     async def prefetch(cls, info: Info, rows: Sequence[Any], fields: set[str]) -> None:
@@ -46,7 +48,7 @@ class ModelNode(relay.Node):
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         # Resolvers return model rows (read rows or instances), not instances of this class
         # (strawberry pitfall P14).
-        return isinstance(obj, cls) or is_row_of(obj, cls.model)
+        return type(obj) is cls.read_row or isinstance(obj, cls) or is_row_of(obj, cls.model)
 
     @classmethod
     async def resolve_nodes(
