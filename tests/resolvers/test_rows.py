@@ -36,3 +36,13 @@ async def test_rows_and_instances_are_told_apart_by_model(db: Database) -> None:
     assert not is_row_of(row, models.Product)
     assert not is_row_of(company, models.Product)
     assert repr(row).startswith(f"CompanyRow(id={company.id}, ")
+
+
+async def test_reads_see_changes_the_session_has_not_flushed_yet(db: Database) -> None:
+    company = await factories.make_company(db, name="Before")
+    company.name = "After"  # pending in the session, as in a write block before its flush
+
+    (row,) = await load_by_id(db, models.Company, [company.id or 0], viewer=ANONYMOUS)
+
+    assert row is not None
+    assert row.name == "After"
