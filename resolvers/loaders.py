@@ -33,7 +33,7 @@ from models.db import Database
 
 from .carbon_credit import CreditTotals, credit_totals
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
-from .rows import columns, fetch, read_rows, reader
+from .rows import columns, fetch, read_rows, reader, row_type
 from .scope import scoped
 from .statements import built_once
 from .viewer import Viewer
@@ -197,18 +197,46 @@ class HeldCertificate:
 
 # Certificates come back as plain columns and their certifications as read rows, never as
 # mapped instances: a page holds hundreds of them and building instances dominated the request.
-_CERTIFICATES = (
+# A page's certificates share a few dozen certifications, so each certification's columns come
+# only with its first certificate (the others carry NULLs there), read once.
+_link_order = (col(ProductCertification.valid_from), col(ProductCertification.id))
+_links = (
     sa.select(
+        col(ProductCertification.id),
         col(ProductCertification.product_id),
         col(ProductCertification.certificate_number),
         col(ProductCertification.valid_from),
         col(ProductCertification.valid_to),
-        *columns(Certification),
+        col(ProductCertification.certification_id),
+        (
+            sa.func.row_number().over(
+                partition_by=col(ProductCertification.certification_id), order_by=_link_order
+            )
+            == 1
+        ).label("first"),
     )
-    .join(Certification, col(Certification.id) == col(ProductCertification.certification_id))
     .where(col(ProductCertification.product_id).in_(sa.bindparam("keys", expanding=True)))
-    .order_by(col(ProductCertification.valid_from), col(ProductCertification.id))
+    .subquery("links")
 )
+_first_shown = sa.inspect(Certification).local_table.alias("shown")
+_CERTIFICATES = (
+    sa.select(
+        _links.c.product_id,
+        _links.c.certificate_number,
+        _links.c.valid_from,
+        _links.c.valid_to,
+        _links.c.certification_id,
+        *columns(Certification, _first_shown),
+    )
+    .select_from(_links)
+    .join(Certification, col(Certification.id) == _links.c.certification_id)
+    .outerjoin(
+        _first_shown,
+        sa.and_(_first_shown.c.id == _links.c.certification_id, _links.c.first),
+    )
+    .order_by(_links.c.valid_from, _links.c.id)
+)
+_LINK_COLUMNS = 5
 
 
 async def _held_certificates(
@@ -216,12 +244,18 @@ async def _held_certificates(
 ) -> list[list[HeldCertificate]]:
     statement = scoped(_CERTIFICATES, Certification, viewer)
     certificates = await fetch(db, statement, {"keys": list(set(product_ids))})
-    grouped: defaultdict[int, list[HeldCertificate]] = defaultdict(list)
     make = reader(Certification)
+    shown_id = _LINK_COLUMNS + row_type(Certification).names.index("id")
+    certifications = {
+        row[_LINK_COLUMNS - 1]: make(row[_LINK_COLUMNS:])
+        for row in certificates
+        if row[shown_id] is not None
+    }
+    grouped: defaultdict[int, list[HeldCertificate]] = defaultdict(list)
     for row in certificates:
-        product_id, number, valid_from, valid_to = row[:4]
-        certification = make(row[4:])
-        grouped[product_id].append(HeldCertificate(number, valid_from, valid_to, certification))
+        product_id, number, valid_from, valid_to, certification_id = row[:_LINK_COLUMNS]
+        held = HeldCertificate(number, valid_from, valid_to, certifications[certification_id])
+        grouped[product_id].append(held)
     return [grouped.get(product_id, []) for product_id in product_ids]
 
 
