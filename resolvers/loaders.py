@@ -104,6 +104,14 @@ class Loaders:
     credit_totals_by_project_id: DataLoader[int, CreditTotals]
     db: Database
     _nested: dict[Hashable, DataLoader[int, Any]] = field(default_factory=dict)
+    _listings: dict[Hashable, Listing[Any]] = field(default_factory=dict)
+
+    def listing(self, key: Hashable, make: Callable[[], Listing[Any]]) -> Listing[Any]:
+        """The listing of a nested relation with these arguments, made once for every parent
+        that asks (statements are costly to build, and a page may hold a hundred parents)."""
+        if key not in self._listings:
+            self._listings[key] = make()
+        return self._listings[key]
 
     def pages(
         self, key: Hashable, listing: Listing[Any], nesting: Nesting, request: PageRequest
