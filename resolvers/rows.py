@@ -1,12 +1,4 @@
-"""Rows read for display: a model's columns in a light read-only tuple, not a mapped instance.
-
-Profiling a 50-product page showed building mapped instances (identity map, instance state,
-pydantic's private attributes) as a large share of a request, for objects that are only ever
-read. A read row is a tuple subclass per model whose attributes are the model's column
-attributes, so resolvers read `row.title` exactly as from an instance. Read rows are typed as
-their model (they carry every column attribute it has), but they are not instances of it:
-`is_row_of` tells which model a row or instance belongs to. Writes load mapped instances.
-"""
+"""Rows read for display: a model's columns in a light read-only tuple, not a mapped instance."""
 
 from __future__ import annotations
 
@@ -23,7 +15,14 @@ M = TypeVar("M")
 
 
 class Row(tuple[Any, ...]):
-    """A read row of `model`: its column attributes, in `names` order."""
+    """A read row of `model`: its column attributes, in `names` order.
+
+    Profiling a 50-product page showed building mapped instances (identity map, instance
+    state, pydantic's private attributes) as a large share of a request, for objects that are
+    only ever read. Resolvers read `row.title` exactly as from an instance. Read rows are typed
+    as their model (they carry every column attribute it has) but are not instances of it:
+    `is_row_of` tells which model a row or instance belongs to. Writes load mapped instances.
+    """
 
     __slots__ = ()
     model: ClassVar[type[SQLModel]]  # a table model
