@@ -23,6 +23,7 @@ from models.db import Database
 from .aggregate import Dimension, Measure
 from .errors import InvalidInput
 from .pagination import Listing, Ordering, SortKey
+from .rows import columns, fetch, read_row
 from .scope import Scope, scope_of, visible
 from .statements import built_once
 from .viewer import Viewer
@@ -234,14 +235,15 @@ def json_list_contains(column: Any, value: str) -> ColumnElement[bool]:
 
 
 async def find_by(db: Database, model: type[M], column: Any, value: str) -> M | None:
-    """The public row whose unique `column` equals `value`, or None (text with NUL never
-    matches). Private rows have no lookups: they are read with a viewer (resolvers.scope)."""
+    """The public read row (resolvers.rows) whose unique `column` equals `value`, or None (text
+    with NUL never matches). Private rows have no lookups: they are read with a viewer
+    (resolvers.scope)."""
     assert scope_of(model) is None, f"{model.__name__} is private"
     if not storable([value]):
         return None
     statement = built_once(
         ("lookup", model, column.key),
-        lambda: select(model).where(column == sa.bindparam("value")),
+        lambda: sa.select(*columns(model)).where(column == sa.bindparam("value")),
     )
-    rows = await db.all(statement, {"value": value})
-    return rows[0] if rows else None
+    rows = await fetch(db, statement, {"value": value})
+    return read_row(model, rows[0]) if rows else None

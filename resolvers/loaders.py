@@ -35,6 +35,7 @@ from models.db import Database
 from .carbon_credit import CreditTotals, credit_totals
 from .eligibility import Eligibility, visible_credit_eligibility
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
+from .rows import columns, fetch, read_rows, reader, row_type
 from .scope import scoped
 from .statements import built_once
 from .viewer import Viewer
@@ -47,7 +48,8 @@ V = TypeVar("V")
 async def load_by_id(
     db: Database, model: type[M], ids: Sequence[int], *, viewer: Viewer
 ) -> list[M | None]:
-    """Rows by primary key, in the order asked, None where missing or out of `viewer`'s scope."""
+    """Read rows (resolvers.rows) by primary key, in the order asked, None where missing or out
+    of `viewer`'s scope."""
     return await _one_by_key(db, viewer, model, getattr(model, "id"), ids)  # noqa: B009
 
 
@@ -57,7 +59,7 @@ def _by_keys(model: type[M], key: Any, order: Sequence[Any], viewer: Viewer) -> 
     keys: Any = sa.bindparam("keys", expanding=True)
     statement = built_once(
         ("by keys", model, key.key, tuple(str(column) for column in order)),
-        lambda: select(model).where(key.in_(keys)).order_by(*order),
+        lambda: sa.select(*columns(model)).where(key.in_(keys)).order_by(*order),
     )
     return scoped(statement, model, viewer)
 
@@ -65,15 +67,16 @@ def _by_keys(model: type[M], key: Any, order: Sequence[Any], viewer: Viewer) -> 
 async def _one_by_key(
     db: Database, viewer: Viewer, model: type[M], key: Any, keys: Sequence[Any]
 ) -> list[M | None]:
-    rows = await db.all(_by_keys(model, key, (), viewer), {"keys": list(set(keys))})
-    by_key = {getattr(row, key.key): row for row in rows}
+    found = await fetch(db, _by_keys(model, key, (), viewer), {"keys": list(set(keys))})
+    by_key = {getattr(row, key.key): row for row in read_rows(model, found)}
     return [by_key.get(k) for k in keys]
 
 
 async def _many_by_key(
     db: Database, viewer: Viewer, model: type[M], key: Any, keys: Sequence[Any], *order: Any
 ) -> list[list[M]]:
-    rows = await db.all(_by_keys(model, key, order, viewer), {"keys": list(set(keys))})
+    found = await fetch(db, _by_keys(model, key, order, viewer), {"keys": list(set(keys))})
+    rows = read_rows(model, found)
     grouped: defaultdict[Any, list[M]] = defaultdict(list)
     for row in rows:
         grouped[getattr(row, key.key)].append(row)
@@ -105,6 +108,14 @@ class Loaders:
     credit_totals_by_project_id: DataLoader[int, CreditTotals]
     db: Database
     _nested: dict[Hashable, DataLoader[int, Any]] = field(default_factory=dict)
+    _listings: dict[Hashable, Listing[Any]] = field(default_factory=dict)
+
+    def listing(self, key: Hashable, make: Callable[[], Listing[Any]]) -> Listing[Any]:
+        """The listing of a nested relation with these arguments, made once for every parent
+        that asks (statements are costly to build, and a page may hold a hundred parents)."""
+        if key not in self._listings:
+            self._listings[key] = make()
+        return self._listings[key]
 
     def pages(
         self, key: Hashable, listing: Listing[Any], nesting: Nesting, request: PageRequest
@@ -202,32 +213,84 @@ class HeldCertificate:
     certification: Certification
 
 
-# Certificates come back as plain columns, not ORM objects: a page holds hundreds of them and
-# building mapped instances dominated the request; the joined certification is mapped once per
-# distinct row (the session's identity map).
-_CERTIFICATES = (
+# Certificates come back as plain columns and their certifications as read rows, never as
+# mapped instances: a page holds hundreds of them and building instances dominated the request.
+# A page's certificates share a few dozen certifications, so each certification's columns come
+# only with its first certificate (the others carry NULLs there), read once.
+_link_order = (col(ProductCertification.valid_from), col(ProductCertification.id))
+_links = (
     sa.select(
+        col(ProductCertification.id),
         col(ProductCertification.product_id),
         col(ProductCertification.certificate_number),
         col(ProductCertification.valid_from),
         col(ProductCertification.valid_to),
-        Certification,
+        col(ProductCertification.certification_id),
+        (
+            sa.func.row_number().over(
+                partition_by=col(ProductCertification.certification_id), order_by=_link_order
+            )
+            == 1
+        ).label("first"),
     )
-    .join(Certification, col(Certification.id) == col(ProductCertification.certification_id))
     .where(col(ProductCertification.product_id).in_(sa.bindparam("keys", expanding=True)))
-    .order_by(col(ProductCertification.valid_from), col(ProductCertification.id))
+    .subquery("links")
 )
+_first_shown = sa.inspect(Certification).local_table.alias("shown")
+_CERTIFICATES = (
+    sa.select(
+        _links.c.product_id,
+        _links.c.certificate_number,
+        _links.c.valid_from,
+        _links.c.valid_to,
+        _links.c.certification_id,
+        *columns(Certification, _first_shown),
+    )
+    .select_from(_links)
+    .join(Certification, col(Certification.id) == _links.c.certification_id)
+    .outerjoin(
+        _first_shown,
+        sa.and_(_first_shown.c.id == _links.c.certification_id, _links.c.first),
+    )
+    .order_by(_links.c.valid_from, _links.c.id)
+)
+_LINK_COLUMNS = 5
 
 
 async def _held_certificates(
     db: Database, viewer: Viewer, product_ids: Sequence[int]
 ) -> list[list[HeldCertificate]]:
     statement = scoped(_CERTIFICATES, Certification, viewer)
-    certificates = await db.rows(statement, {"keys": list(set(product_ids))})
+    certificates = await fetch(db, statement, {"keys": list(set(product_ids))})
+    make = reader(Certification)
+    shown_id = _LINK_COLUMNS + row_type(Certification).names.index("id")
+    certifications = {
+        row[_LINK_COLUMNS - 1]: make(row[_LINK_COLUMNS:])
+        for row in certificates
+        if row[shown_id] is not None
+    }
     grouped: defaultdict[int, list[HeldCertificate]] = defaultdict(list)
-    for product_id, number, valid_from, valid_to, certification in certificates:
-        grouped[product_id].append(HeldCertificate(number, valid_from, valid_to, certification))
+    for row in certificates:
+        product_id, number, valid_from, valid_to, certification_id = row[:_LINK_COLUMNS]
+        held = HeldCertificate(number, valid_from, valid_to, certifications[certification_id])
+        grouped[product_id].append(held)
     return [grouped.get(product_id, []) for product_id in product_ids]
+
+
+class NotLoaded:
+    """The type of NOT_LOADED."""
+
+
+# What `loaded` gives for a key its loader does not hold yet.
+NOT_LOADED = NotLoaded()
+
+
+def loaded(loader: DataLoader[K, V], key: K) -> V | NotLoaded:
+    """The value the loader already holds for `key`, or NOT_LOADED."""
+    future = loader.cache_map.get(key)
+    if future is not None and future.done() and not future.cancelled() and not future.exception():
+        return future.result()
+    return NOT_LOADED
 
 
 def ready_or_load(loader: DataLoader[K, V], key: K) -> V | Awaitable[V]:
@@ -236,10 +299,8 @@ def ready_or_load(loader: DataLoader[K, V], key: K) -> V | Awaitable[V]:
     Connections prefetch their page's relations, so most nested fields return at once instead
     of scheduling a future each: per-row awaits are the costliest part of a large response.
     """
-    future = loader.cache_map.get(key)
-    if future is not None and future.done() and not future.cancelled() and not future.exception():
-        return future.result()
-    return loader.load(key)
+    value = loaded(loader, key)
+    return loader.load(key) if isinstance(value, NotLoaded) else value
 
 
 def _many(

@@ -13,14 +13,13 @@ from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models.db import Database
 
 from .errors import InvalidCursor, InvalidInput
+from .rows import columns, fetch, reader, row_type
 from .statements import built_once
 
 T = TypeVar("T")
@@ -282,17 +281,23 @@ def _page(rows: list[tuple[Any, ...]], ordering: Ordering, request: PageRequest)
 
 
 async def fetch_page(
-    db: Database, statement: SelectOfScalar[T], ordering: Ordering, request: PageRequest
+    db: Database,
+    model: type[T],
+    statement: SelectOfScalar[T],
+    ordering: Ordering,
+    request: PageRequest,
 ) -> Page[T]:
-    """Read one page with LIMIT n+1; the cost does not grow with the cursor's position."""
+    """Read one page of read rows (resolvers.rows) with LIMIT n+1; the cost does not grow with
+    the cursor's position."""
     if request.size == 0:
         return Page(rows=[])
     ordered = statement.order_by(None).order_by(*order_by(ordering, reverse=request.backwards))
     limited = _keyset(ordered, ordering, request).limit(request.size + 1)
-    if ordering.computed:
-        rows = await db.rows(limited.add_columns(*ordering.computed))
-    else:
-        rows = [(row,) for row in await db.all(limited)]
+    selected = limited.with_only_columns(
+        *columns(model), *ordering.computed, maintain_column_froms=True
+    )
+    width, make = len(row_type(model).names), reader(model)
+    rows = [(make(row), *row[width:]) for row in await fetch(db, selected)]
     return _page(rows, ordering, request)
 
 
@@ -333,12 +338,13 @@ async def fetch_pages(
     assert not listing.ordering.computed, "nested connections order by columns only"
     if db.dialect_name == "postgresql":
         statement = _lateral_pages(listing, nesting, request)
-        rows = await db.rows(statement, {"parent_ids": list(parent_ids)})
+        rows = await fetch(db, statement, {"parent_ids": list(parent_ids)})
     else:
-        rows = await db.rows(_windowed_pages(listing, nesting, parent_ids, request))
+        rows = await fetch(db, _windowed_pages(listing, nesting, parent_ids, request))
     grouped: dict[int, list[tuple[Any, ...]]] = {}
-    for row, parent_id in rows:
-        grouped.setdefault(parent_id, []).append((row,))
+    make = reader(listing.model)
+    for row in rows:  # the child's columns, then its parent's id
+        grouped.setdefault(row[-1], []).append((make(row),))
     return [_page(grouped.get(p, []), listing.ordering, request) for p in parent_ids]
 
 
@@ -372,8 +378,11 @@ def _build_lateral_pages(listing: Listing[Any], nesting: Nesting, request: PageR
         .limit(request.size + 1)
         .lateral("page")
     )
-    entity = aliased(listing.model, page)
-    return select(entity, page.c.parent_id).select_from(parents).join(page, sa.true())
+    return (
+        sa.select(*columns(listing.model, page), page.c.parent_id)
+        .select_from(parents)
+        .join(page, sa.true())
+    )
 
 
 def _windowed_pages(
@@ -390,9 +399,8 @@ def _windowed_pages(
     )
     inner = _keyset(nesting.apply(listing.statement, parent_ids), listing.ordering, request)
     ranked = inner.add_columns(nesting.parent.label("parent_id"), position).subquery()
-    entity = aliased(listing.model, ranked)
     return (
-        select(entity, ranked.c.parent_id)
+        sa.select(*columns(listing.model, ranked), ranked.c.parent_id)
         .where(ranked.c.position <= request.size + 1)
         .order_by(ranked.c.parent_id, ranked.c.position)
     )
@@ -430,7 +438,7 @@ class Listing(Generic[T]):
     unfiltered: bool = False  # every row of the table, so counts may skip the table itself
 
     async def page(self, db: Database, request: PageRequest) -> Page[T]:
-        return await fetch_page(db, self.statement, self.ordering, request)
+        return await fetch_page(db, self.model, self.statement, self.ordering, request)
 
     async def count(self, db: Database) -> int:
         return await count_rows(db, self.statement)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum, auto
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -175,6 +175,11 @@ def actual_cost(
     return _Walk(schema, document, operation, variables).actual(data)
 
 
+# A field that can cost something, as the walk over returned data needs it: its response key,
+# its own cost per item, its named type and the selections under it.
+_CostlyField = tuple[str, int, GraphQLNamedType, SelectionSetNode | None]
+
+
 class _Walk:
     """One operation's selections with fragments expanded in place. Each fragment is costed
     once per page size (or per object it applies to), so repeated spreads stay linear."""
@@ -199,7 +204,9 @@ class _Walk:
         self.variables = {**defaults, **(variables or {})}
         self._requested_fragments: dict[tuple[str, int], int] = {}  # by (name, page size)
         self._returned_fragments: dict[tuple[str, int], int] = {}  # by (name, id of the object)
-        self._costly_selections: dict[tuple[int, int], list[SelectionNode]] = {}
+        self._costly_selections: dict[
+            tuple[int, int], list[_CostlyField | InlineFragmentNode | FragmentSpreadNode]
+        ] = {}
 
     def _root(self) -> GraphQLObjectType:
         root = self.schema.get_root_type(self.operation.operation)
@@ -260,24 +267,29 @@ class _Walk:
     def actual(self, data: Mapping[str, Any]) -> int:
         return self._returned(self.operation.selection_set, self._root(), data)
 
-    def _costly(self, selection_set: SelectionSetNode, parent: Any) -> list[SelectionNode]:
-        """The selections that can cost anything: not scalars, enums or introspection.
-
-        Worked out once per selection set and type, not once per returned object."""
+    def _costly(
+        self, selection_set: SelectionSetNode, parent: Any
+    ) -> list[_CostlyField | InlineFragmentNode | FragmentSpreadNode]:
+        """The selections that can cost anything: not scalars, enums or introspection; each
+        field with what costing it needs. Worked out once per selection set and type, not
+        once per returned object."""
         key = (id(selection_set), id(parent))
         costly = self._costly_selections.get(key)
         if costly is None:
-            costly = self._costly_selections[key] = [
-                selection
-                for selection in selection_set.selections
-                if not isinstance(selection, FieldNode)
-                or (
-                    not selection.name.value.startswith("__")
-                    and selection.name.value in parent.fields
-                    and kind_of(parent, selection.name.value, parent.fields[selection.name.value])
-                    is not Kind.FREE
-                )
-            ]
+            costly = self._costly_selections[key] = []
+            for selection in selection_set.selections:
+                if not isinstance(selection, FieldNode):
+                    costly.append(cast("InlineFragmentNode | FragmentSpreadNode", selection))
+                    continue
+                name = selection.name.value
+                if name.startswith("__") or name not in parent.fields:
+                    continue
+                field = parent.fields[name]
+                kind = kind_of(parent, name, field)
+                if kind is not Kind.FREE:
+                    response_key = selection.alias.value if selection.alias else name
+                    returned = get_named_type(field.type)
+                    costly.append((response_key, kind.own, returned, selection.selection_set))
         return costly
 
     def _returned(self, selection_set: SelectionSetNode, parent: Any, value: Any) -> int:
@@ -285,12 +297,12 @@ class _Walk:
             return 0
         total = 0
         for selection in self._costly(selection_set, parent):
-            if isinstance(selection, FieldNode):
-                total += self._returned_field(selection, parent, value)
+            if isinstance(selection, tuple):
+                total += self._returned_field(selection, value)
             elif isinstance(selection, InlineFragmentNode):
                 condition = self._condition(selection, parent)
                 total += self._returned(selection.selection_set, condition, value)
-            elif isinstance(selection, FragmentSpreadNode):
+            else:
                 key = (selection.name.value, id(value))
                 if key not in self._returned_fragments:
                     fragment = self.fragments[selection.name.value]
@@ -300,23 +312,19 @@ class _Walk:
                 total += self._returned_fragments[key]
         return total
 
-    def _returned_field(self, node: FieldNode, parent: Any, value: Mapping[str, Any]) -> int:
-        name = node.name.value
-        result = value.get(node.alias.value if node.alias else name)
+    def _returned_field(self, field: _CostlyField, value: Mapping[str, Any]) -> int:
+        response_key, own, returned, selection_set = field
+        result = value.get(response_key)
         # Skipped fields and fields of fragments on another type are absent; nulls cost nothing.
-        if result is None or name.startswith("__") or name not in parent.fields:
+        if result is None:
             return 0
-        field = parent.fields[name]
-        kind = kind_of(parent, name, field)
-        items = (
-            [item for item in result if item is not None] if isinstance(result, list) else [result]
-        )
-        returned = get_named_type(field.type)
+        items = result if isinstance(result, list) else [result]
         total = 0
         for item in items:
-            total += kind.own
-            if node.selection_set is not None:
-                total += self._returned(node.selection_set, returned, item)
+            if item is not None:
+                total += own
+                if selection_set is not None:
+                    total += self._returned(selection_set, returned, item)
         return total
 
     # Arguments and directives, read from literals or variables.

@@ -1,15 +1,18 @@
-"""A faster path through graphql-core for fields that only read an attribute of their source."""
+"""A faster path through graphql-core for fields whose value is at hand without a resolver call."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
     GraphQLEnumType,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
@@ -18,6 +21,21 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
+
+from resolvers.loaders import NOT_LOADED
+
+# Field metadata key: how to read the field's value when it needs no I/O (see `at_hand`).
+AT_HAND = "pledgegraph.at_hand"
+
+# (source, context) -> the field's value, or NOT_LOADED when only the resolver can give it.
+Read = Callable[[Any, Any], Any]
+
+
+def at_hand(read: Read) -> dict[str, Read]:
+    """Metadata for a resolver field whose value is often ready, e.g. in a dataloader's cache
+    after a connection's prefetch: the executor calls `read(root, context)` instead of the
+    resolver, and takes the resolver's path whenever `read` returns NOT_LOADED."""
+    return {AT_HAND: read}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,60 +48,99 @@ class PlainLeaf:
 
 
 @dataclass(frozen=True, slots=True)
-class PlainObject:
-    """A field that only reads one attribute of its source and returns an object."""
+class Leaf:
+    """Complete a value as a scalar or enum."""
 
-    attribute: str
-    object_type: GraphQLObjectType
+    leaf_type: GraphQLLeafType
     nullable: bool
 
 
-# How to complete one object from its selection when every selected field is plain: for each
-# response key, a leaf, or an object with its own plan.
-Plan = tuple[tuple[str, "PlainLeaf | tuple[PlainObject, Plan]"], ...]
+@dataclass(frozen=True, slots=True)
+class Object:
+    """Complete a value as an object, every selected field by its own step."""
+
+    object_type: GraphQLObjectType
+    plan: Plan
+    nullable: bool
 
 
-def plain_fields(schema: GraphQLSchema) -> dict[int, PlainLeaf | PlainObject]:
-    """The plain fields of every object type, keyed by id() of their GraphQLField.
+@dataclass(frozen=True, slots=True)
+class List:
+    """Complete a list value item by item."""
+
+    item: Completion
+    nullable: bool
+
+
+Completion = Leaf | Object | List
+# How to complete one object from its selection: for each response key, how to read the value
+# (an attribute name, a Read, or None for __typename) and how to complete it (for __typename,
+# the type's name itself).
+Step = tuple[str, "str | Read | None", "Completion | str"]
+Plan = tuple[Step, ...]
+
+
+def fast_fields(schema: GraphQLSchema) -> dict[int, str | Read]:
+    """How to read each field that needs no resolver call, keyed by id() of its GraphQLField.
 
     Strawberry marks the resolver of a field with no resolver, no permission and no field
     extension ("basic") with `_is_default`; its whole job is `getattr(source, python_name)`.
-    Lists are left out: their items need graphql-core's own completion.
+    Resolver fields with `at_hand` metadata, no arguments, no permission and no extension are
+    read by their Read.
     """
-    plain: dict[int, PlainLeaf | PlainObject] = {}
+    fast: dict[int, str | Read] = {}
     for named_type in schema.type_map.values():
         if not isinstance(named_type, GraphQLObjectType) or named_type.name.startswith("__"):
             continue
         for field in named_type.fields.values():
             definition = field.extensions.get("strawberry-definition")
-            if not getattr(field.resolve, "_is_default", False) or not isinstance(
-                definition, StrawberryField
-            ):
+            if not isinstance(definition, StrawberryField):
                 continue
+            read = definition.metadata.get(AT_HAND)
+            if getattr(field.resolve, "_is_default", False):
+                fast[id(field)] = definition.python_name
+            elif (
+                read is not None
+                and not field.args
+                and not definition.permission_classes
+                and not definition.extensions
+            ):
+                fast[id(field)] = read
+    return fast
+
+
+def plain_leaves(schema: GraphQLSchema, fast: Mapping[int, str | Read]) -> dict[int, PlainLeaf]:
+    """The fast fields that read an attribute and return a scalar or enum."""
+    leaves: dict[int, PlainLeaf] = {}
+    for named_type in schema.type_map.values():
+        if not isinstance(named_type, GraphQLObjectType):
+            continue
+        for field in named_type.fields.values():
+            read = fast.get(id(field))
             non_null = isinstance(field.type, GraphQLNonNull)
             inner = field.type.of_type if non_null else field.type
-            if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
-                plain[id(field)] = PlainLeaf(definition.python_name, inner, not non_null)
-            elif isinstance(inner, GraphQLObjectType):
-                plain[id(field)] = PlainObject(definition.python_name, inner, not non_null)
-    return plain
+            if isinstance(read, str) and isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+                leaves[id(field)] = PlainLeaf(read, inner, not non_null)
+    return leaves
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, except that plain fields skip the per-field machinery.
+    """graphql-core's executor, except that fields whose value is at hand skip the per-field
+    machinery.
 
     Profiling a 50-product listing showed most of the CPU in graphql-core and strawberry's
-    per-field work (resolve info, resolver wrapper, awaitable checks, two completion levels)
-    for fields that only read an attribute. Such fields get the same value in one step: a
-    plain leaf reads the attribute and coerces it as the leaf type would; an object whose
-    whole selection is plain (e.g. a certificate's `certification { name issuer }`) is built
-    directly from a plan made once per selection. Anything unusual (a null in a non-null
-    field, a failed type check, an exception, middleware) takes the normal path, which then
-    reports the error exactly as before.
+    per-field work (resolve info, resolver wrapper, awaitable checks, completion levels) for
+    fields that only read an attribute or a prefetched relation. A plain leaf reads the
+    attribute and coerces it as the leaf type would. An object whose whole selection is fast
+    (e.g. a page's `nodes { title certifications { certification { name } } }`) is built
+    directly from a plan made once per selection, lists and nested objects included. Anything
+    unusual (a null in a non-null field, a failed type check, an exception, a value not loaded
+    yet, middleware) takes the normal path, which then reports the error exactly as before.
     """
 
     # Set once per schema by `for_schema`; read-only afterwards.
-    plain_fields: dict[int, PlainLeaf | PlainObject]
+    fast_fields: dict[int, str | Read]
+    plain_leaves: dict[int, PlainLeaf]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,8 +159,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         field = parent_type.fields.get(field_details_list[0].node.name.value)
-        leaf = self.plain_fields.get(id(field)) if field is not None else None
-        if isinstance(leaf, PlainLeaf) and self._shortcut:
+        leaf = self.plain_leaves.get(id(field)) if field is not None else None
+        if leaf is not None and self._shortcut:
             value = _leaf(leaf, source)
             if value is not _NORMAL_PATH:
                 return value
@@ -121,45 +178,67 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         if self._shortcut:
+            key = (return_type, id(field_details_list))
             plan = self._plan(return_type, field_details_list)
             if plan is not None:
-                completed = _complete(return_type, plan, result, info)
+                completed = _complete(return_type, plan, result, info.context, info)
                 if completed is not _NORMAL_PATH:
                     return completed
+                # Out of the ordinary once: the rest of the operation takes the normal path
+                # here, so a large list never pays for the same failed attempt twice.
+                self._plans[key] = None
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
         )
 
     def _plan(self, object_type: GraphQLObjectType, details: FieldDetailsList) -> Plan | None:
-        """The plan for this selection on this type; None unless every field is plain."""
+        """The plan for this selection on this type; None unless every field is fast."""
         key = (object_type, id(details))  # the list is kept alive by collect_subfields' memo
         if key in self._plans:
             return self._plans[key]
         grouped, defer_usages, _ = self.collect_subfields(object_type, details)
         plan: Plan | None = None
         if not defer_usages:
-            steps = []
+            steps: list[Step] = []
             for response_key, field_details in grouped.items():
-                step = self._step(object_type, field_details)
+                step = self._step(object_type, response_key, field_details)
                 if step is None:
                     break
-                steps.append((response_key, step))
+                steps.append(step)
             else:
                 plan = tuple(steps)
         self._plans[key] = plan
         return plan
 
     def _step(
-        self, parent: GraphQLObjectType, details: FieldDetailsList
-    ) -> PlainLeaf | tuple[PlainObject, Plan] | None:
+        self, parent: GraphQLObjectType, response_key: str, details: FieldDetailsList
+    ) -> Step | None:
         if any(d.defer_usage is not None or d.node.arguments for d in details):
             return None
-        field = parent.fields.get(details[0].node.name.value)  # None for __typename
-        known = self.plain_fields.get(id(field)) if field is not None else None
-        if isinstance(known, PlainObject):
-            inner = self._plan(known.object_type, details)
-            return None if inner is None else (known, inner)
-        return known
+        name = details[0].node.name.value
+        if name == "__typename":
+            return (response_key, None, parent.name)
+        field = parent.fields.get(name)
+        read = self.fast_fields.get(id(field)) if field is not None else None
+        if field is None or read is None:
+            return None
+        completion = self._completion(field.type, details)
+        return None if completion is None else (response_key, read, completion)
+
+    def _completion(
+        self, output_type: GraphQLOutputType, details: FieldDetailsList
+    ) -> Completion | None:
+        nullable = not isinstance(output_type, GraphQLNonNull)
+        inner = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
+        if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+            return Leaf(inner, nullable)
+        if isinstance(inner, GraphQLList):
+            item = self._completion(inner.of_type, details)
+            return None if item is None else List(item, nullable)
+        if isinstance(inner, GraphQLObjectType):
+            plan = self._plan(inner, details)
+            return None if plan is None else Object(inner, plan, nullable)
+        return None  # interfaces and unions: graphql-core resolves the runtime type
 
 
 class _NormalPath:
@@ -181,34 +260,66 @@ def _leaf(leaf: PlainLeaf, source: Any) -> Any:
 
 
 def _complete(
-    object_type: GraphQLObjectType, plan: Plan, source: Any, info: GraphQLResolveInfo[Any]
+    object_type: GraphQLObjectType,
+    plan: Plan,
+    source: Any,
+    context: Any,
+    info: GraphQLResolveInfo[Any],
 ) -> Any:
     """The object's data by its plan, or _NORMAL_PATH at the first thing out of the ordinary."""
     # Our is_type_of predicates (ModelNode) read only the object, never `info`.
     if object_type.is_type_of is not None and object_type.is_type_of(source, info) is not True:
         return _NORMAL_PATH
     data: dict[str, Any] = {}
-    for response_key, step in plan:
-        if isinstance(step, PlainLeaf):
-            value = _leaf(step, source)
-        else:
-            field, inner = step
-            try:
-                child = getattr(source, field.attribute)
-            except Exception:  # the normal path reports it properly
-                return _NORMAL_PATH
-            if child is None:
-                value = None if field.nullable else _NORMAL_PATH
-            else:
-                value = _complete(field.object_type, inner, child, info)
+    for response_key, read, completion in plan:
+        if read is None:  # __typename
+            data[response_key] = completion
+            continue
+        try:
+            value = getattr(source, read) if isinstance(read, str) else read(source, context)
+        except Exception:  # the normal path reports it properly
+            return _NORMAL_PATH
+        if value is NOT_LOADED:
+            return _NORMAL_PATH
+        assert not isinstance(completion, str)
+        value = _value(completion, value, context, info)
         if value is _NORMAL_PATH:
             return _NORMAL_PATH
         data[response_key] = value
     return data
 
 
+def _value(completion: Completion, value: Any, context: Any, info: GraphQLResolveInfo[Any]) -> Any:
+    if value is None:
+        return None if completion.nullable else _NORMAL_PATH
+    if isinstance(completion, Leaf):
+        try:
+            coerced = completion.leaf_type.coerce_output_value(value)
+        except Exception:  # the normal path reports it properly
+            return _NORMAL_PATH
+        return _NORMAL_PATH if coerced is None or coerced is Undefined else coerced
+    if isinstance(completion, Object):
+        return _complete(completion.object_type, completion.plan, value, context, info)
+    return _items(completion.item, value, context, info)
+
+
+def _items(item: Completion, value: Any, context: Any, info: GraphQLResolveInfo[Any]) -> Any:
+    if not isinstance(value, list | tuple):  # other iterables: graphql-core's own rules
+        return _NORMAL_PATH
+    items = []
+    for each in value:
+        completed = _value(item, each, context, info)
+        if completed is _NORMAL_PATH:
+            return _NORMAL_PATH
+        items.append(completed)
+    return items
+
+
 def for_schema(schema: GraphQLSchema) -> type[ExecutionContext]:
-    """The execution context class for this schema, its plain fields found once."""
+    """The execution context class for this schema, its fast fields found once."""
+    fast = fast_fields(schema)
     return type(
-        "SchemaExecutionContext", (ExecutionContext,), {"plain_fields": plain_fields(schema)}
+        "SchemaExecutionContext",
+        (ExecutionContext,),
+        {"fast_fields": fast, "plain_leaves": plain_leaves(schema, fast)},
     )

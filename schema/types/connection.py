@@ -133,9 +133,12 @@ class Connection(Generic[N]):
         """A connection under a parent: pages and counts are batched across all parents that
         ask for the same relation with the same filters and ordering."""
         spec, order = to_spec(where), order_spec(order_by)
-        listing = list_items(viewer=info.context.viewer, where=spec, order=order)
-        key = (info.path.key, info._raw_info.parent_type.name, repr(spec), repr(order))
+        # The field, not its response key: one alias may name different relations elsewhere.
+        key = (info._raw_info.parent_type.name, info.field_name, repr(spec), repr(order))
         loaders = info.context.loaders
+        listing = loaders.listing(
+            key, lambda: list_items(viewer=info.context.viewer, where=spec, order=order)
+        )
         request = _page_request(info, first=first, after=after, last=last, before=before)
         page = (
             await loaders.pages(key, listing, nesting, request).load(parent_id) if request else None

@@ -12,24 +12,29 @@ from strawberry.relay.types import GlobalIDValueError
 
 from resolvers.errors import InvalidId
 from resolvers.loaders import load_by_id
+from resolvers.rows import is_row_of, row_type
 from schema.context import Info
 
 # Primary keys are 32-bit INTEGER columns; a larger number cannot name a row.
 MAX_ROW_ID = 2**31 - 1
 
 NODE_TYPES: dict[str, type[ModelNode]] = {}
-NODE_BY_MODEL: dict[type[SQLModel], type[ModelNode]] = {}
+# By model and by the model's read-row class (resolvers.rows).
+NODE_BY_MODEL: dict[type[Any], type[ModelNode]] = {}
 
 
 class ModelNode(relay.Node):
     """A Node whose objects are rows of `model`; `id` is an opaque global ID."""
 
     model: ClassVar[type[SQLModel]]
+    read_row: ClassVar[type[Any]]  # the model's read-row class (resolvers.rows)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         NODE_TYPES[cls.__name__] = cls
         NODE_BY_MODEL[cls.model] = cls
+        cls.read_row = row_type(cls.model)
+        NODE_BY_MODEL[cls.read_row] = cls
 
     @classmethod
     async def prefetch(cls, info: Info, rows: Sequence[Any], fields: set[str]) -> None:
@@ -41,8 +46,9 @@ class ModelNode(relay.Node):
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
-        # Resolvers return model rows, not instances of this class (strawberry pitfall P14).
-        return isinstance(obj, cls | cls.model)
+        # Resolvers return model rows (read rows or instances), not instances of this class
+        # (strawberry pitfall P14).
+        return type(obj) is cls.read_row or isinstance(obj, cls) or is_row_of(obj, cls.model)
 
     @classmethod
     async def resolve_nodes(

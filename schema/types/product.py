@@ -9,9 +9,10 @@ from typing import Annotated, Any
 import strawberry
 
 import models
-from resolvers.loaders import HeldCertificate, ready_or_load
-from schema.context import Info
+from resolvers.loaders import HeldCertificate, NotLoaded, loaded, ready_or_load
+from schema.context import Context, Info
 from schema.enums import Marketplace, ProductCategory, Provenance
+from schema.execution import at_hand
 from schema.scalars import Money
 from schema.types.certification import Certification
 from schema.types.company import Company
@@ -20,6 +21,20 @@ from schema.types.node import ModelNode, pk
 
 def _is_valid_on(held: HeldCertificate, day: date) -> bool:
     return held.valid_from <= day and (held.valid_to is None or day <= held.valid_to)
+
+
+def _brand_company_at_hand(
+    root: models.Product, context: Context
+) -> models.Company | NotLoaded | None:
+    if root.brand_company_id is None:
+        return None
+    return loaded(context.loaders.company_by_id, root.brand_company_id)
+
+
+def _certificates_at_hand(
+    root: models.Product, context: Context
+) -> list[HeldCertificate] | NotLoaded:
+    return loaded(context.loaders.certificates_by_product_id, pk(root))
 
 
 @strawberry.type(description="A certificate a product holds under one certification.")
@@ -72,7 +87,9 @@ class Product(ModelNode):
         return Money.from_cents(root.price_cents, root.price_currency)
 
     @strawberry.field(
-        description="The company behind the brand, when it is known.", graphql_type=Company | None
+        description="The company behind the brand, when it is known.",
+        graphql_type=Company | None,
+        metadata=at_hand(_brand_company_at_hand),
     )
     def brand_company(
         self, root: strawberry.Parent[models.Product], info: Info
@@ -84,6 +101,7 @@ class Product(ModelNode):
     @strawberry.field(
         description="Every certificate the product holds or held, oldest first.",
         graphql_type=list[ProductCertificate],
+        metadata=at_hand(_certificates_at_hand),
     )
     def certifications(
         self, root: strawberry.Parent[models.Product], info: Info

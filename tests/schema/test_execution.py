@@ -1,4 +1,4 @@
-"""The executor's shortcut for plain fields answers exactly as graphql-core's own path."""
+"""The executor's shortcut for fields at hand answers exactly as graphql-core's own path."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import strawberry
 from graphql import GraphQLObjectType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema.execution import ExecutionContext, for_schema
+from resolvers.loaders import NOT_LOADED
+from schema.execution import ExecutionContext, at_hand, for_schema
 from schema.root import schema as pledgegraph_schema
 
 
@@ -40,6 +41,18 @@ class Maker:
         return isinstance(obj, Row) and hasattr(obj, "name") and not hasattr(obj, "count")
 
 
+def _partner_at_hand(root: Any, _context: Any) -> Any:
+    # Like a dataloader's cache: some rows have their partner loaded, the rest do not.
+    return root.__dict__.get("partner", NOT_LOADED)
+
+
+def _partner(root: strawberry.Parent[Any]) -> Maker | None:
+    # The resolver's answer when the value is not at hand: always the same maker.
+    RESOLVED.append("partner")
+    partner: Maker | None = root.__dict__.get("partner", GOOD_MAKER)
+    return partner
+
+
 @strawberry.type
 class Item:
     name: str
@@ -49,9 +62,14 @@ class Item:
     broken: str
     maker: Maker  # plain objects, completed from a plan when their selection is plain
     backup_maker: Maker | None
+    tags: list[str]  # plain lists, of leaves and of objects
+    makers: list[Maker | None] | None
+
+    partner: Maker | None = strawberry.field(resolver=_partner, metadata=at_hand(_partner_at_hand))
 
 
 GOOD_MAKER = Row(name="m")
+RESOLVED: list[str] = []
 
 
 @strawberry.type
@@ -66,6 +84,9 @@ class Query:
                 count=1,
                 maker=GOOD_MAKER,
                 backup_maker=None,
+                tags=["x", "y"],
+                makers=[GOOD_MAKER, None],
+                partner=GOOD_MAKER,
             ),
             Row(
                 name=None,
@@ -74,6 +95,8 @@ class Query:
                 count="x",
                 maker=Row(name=None),
                 backup_maker=GOOD_MAKER,
+                tags=["x", None],
+                makers=None,
             ),
             Row(
                 name="c",
@@ -82,6 +105,9 @@ class Query:
                 count=3,
                 maker=None,
                 backup_maker=Row(name="not a maker", count=1),
+                tags="not a list",
+                makers=[Row(name=None)],
+                partner=None,
             ),
         ]
         return rows if only is None else rows[only : only + 1]
@@ -106,6 +132,10 @@ SELECTIONS = [
     "backupMaker { name }",  # a nullable object; a failed type check
     "m: backupMaker { n: name __typename } nickname",
     "maker { ... on Maker { name } }",
+    "tags",  # a null item in a non-null list; a value that is not a list
+    "makers { name __typename }",  # nullable items, a null item inside
+    "partner { name }",  # at hand for some rows; the resolver for the others
+    "name partner { name } tags makers { name }",
 ]
 
 
@@ -122,13 +152,29 @@ def test_shortcut_gives_the_same_data_and_errors_as_graphql_core(
     assert stock["data"] is not None or stock["errors"]
 
 
-def test_shortcut_covers_plain_scalar_enum_and_object_fields_only() -> None:
+def test_shortcut_covers_plain_fields_and_relations_at_hand() -> None:
     assert issubclass(pledgegraph_schema.execution_context_class, ExecutionContext)
     context_class = cast("type[ExecutionContext]", pledgegraph_schema.execution_context_class)
     product = pledgegraph_schema._schema.type_map["Product"]
     assert isinstance(product, GraphQLObjectType)
-    plain = {
-        name for name, field in product.fields.items() if id(field) in context_class.plain_fields
+    fast = {
+        name for name, field in product.fields.items() if id(field) in context_class.fast_fields
     }
-    # Resolver fields (id, price, brandCompany, certifications...) keep the normal path.
-    assert plain == {"asin", "title", "brand", "category", "marketplace", "provenance"}
+    leaves = {
+        name for name, field in product.fields.items() if id(field) in context_class.plain_leaves
+    }
+    # Other resolver fields (id, price, climatePledgeFriendly...) keep the normal path.
+    assert leaves == {"asin", "title", "brand", "category", "marketplace", "provenance"}
+    assert fast == leaves | {"brandCompany", "certifications"}
+
+
+def test_values_at_hand_skip_the_resolver() -> None:
+    RESOLVED.clear()
+    fast = run("shortcut", "{ items(only: 0) { tags makers { name } partner { name } } }")
+    assert fast["data"] == {
+        "items": [{"tags": ["x", "y"], "makers": [{"name": "m"}, None], "partner": {"name": "m"}}]
+    }
+    assert RESOLVED == []
+    # Not at hand (the second row has no partner loaded): the resolver answers.
+    run("shortcut", "{ items(only: 1) { partner { name } } }")
+    assert RESOLVED == ["partner"]

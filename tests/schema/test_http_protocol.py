@@ -12,7 +12,7 @@ import strawberry
 from pydantic import ValidationError
 
 import schema.app
-from schema.http import GRAPHQL_RESPONSE_JSON, JSON, negotiate
+from schema.http import GRAPHQL_RESPONSE_JSON, JSON, _encode, negotiate
 from schema.settings import ApiSettings
 from tests.fixtures.http import OpenClient
 
@@ -508,3 +508,18 @@ async def test_graphiql_page_also_carries_a_request_id(client: httpx.AsyncClient
 
     assert response.headers["content-type"].startswith("text/html")
     assert len(response.headers["x-request-id"]) == 32
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        (
+            {"data": {"name": "Café ☕", "ok": True, "none": None}},
+            '{"data":{"name":"Café ☕","ok":true,"none":null}}',
+        ),
+        # Beyond 64 bits orjson gives up; the standard library writes the integer exactly.
+        ({"data": {"total": 2**70}}, '{"data":{"total":1180591620717411303424}}'),
+    ],
+)
+def test_bodies_are_compact_utf8_json(body: dict[str, Any], text: str) -> None:
+    assert _encode(body) == text.encode()

@@ -9,6 +9,7 @@ import pytest
 
 import models
 from models.db import Database
+from resolvers.viewer import Role, Viewer
 from tests import factories
 from tests.fixtures.graphql import GraphQLClient
 
@@ -388,3 +389,28 @@ async def test_credit_totals_count_live_blocks_by_status_and_leave_split_parents
         "credits": totals(0, 0, 0, 0, 0),
         "issuances": [],
     }
+
+
+SAME_ALIAS_TWO_RELATIONS = """
+{
+  a: company(slug: "buyer") { list: products(first: 5) { totalCount nodes { title } } }
+  b: company(slug: "buyer") { list: purchases(first: 5) { totalCount nodes { quantity } } }
+}
+"""
+
+
+async def test_one_alias_on_two_relations_of_a_type_reads_each_relation(
+    gql: GraphQLClient, db: Database
+) -> None:
+    buyer = await factories.make_company(db, slug="buyer")
+    await factories.make_product(db, title="Soap", brand_company_id=buyer.id)
+    project = await factories.make_project(db)
+    await factories.make_purchase(db, buyer, project, quantity=7)
+    await factories.make_purchase(db, buyer, project, quantity=8)
+
+    admin = gql.as_viewer(Viewer(role=Role.ADMIN))
+    data = await admin.data(SAME_ALIAS_TWO_RELATIONS)
+
+    assert data["a"]["list"] == {"totalCount": 1, "nodes": [{"title": "Soap"}]}
+    assert data["b"]["list"]["totalCount"] == 2
+    assert sorted(node["quantity"] for node in data["b"]["list"]["nodes"]) == [7, 8]
