@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel, col
 from strawberry.dataloader import DataLoader
 
 from models import (
