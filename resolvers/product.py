@@ -242,14 +242,6 @@ _holders = (
     .distinct()
     .subquery("holders")
 )
-# The distinct products holding the certification of the enclosing query's row.
-_distinct_holders = (
-    select(col(ProductCertification.product_id))
-    .where(col(ProductCertification.certification_id) == col(Certification.id))
-    .group_by(col(ProductCertification.product_id))
-    .correlate(Certification)
-    .subquery("distinct_holders")
-)
 BY_BRAND_COMPANY = Nesting(
     parent=col(Product.brand_company_id),
     belongs_to=lambda company_id: col(Product.brand_company_id) == company_id,
@@ -265,11 +257,11 @@ BY_CERTIFICATION = Nesting(
     joins=((_holders, _holders.c.product_id == col(Product.id)),),
     # One correlated count per certification, each answered from the (certification_id,
     # product_id) index; measured faster than one grouped count over the whole link table.
-    # GROUP BY over the index's order counts distinct products without the sort that
-    # count(DISTINCT ...) does (about a fifth less time on the full data, PostgreSQL 15).
     direct_count=lambda ids: select(
         col(Certification.id),
-        select(func.count()).select_from(_distinct_holders).scalar_subquery(),
+        select(func.count(sa.distinct(col(ProductCertification.product_id))))
+        .where(col(ProductCertification.certification_id) == col(Certification.id))
+        .scalar_subquery(),
     ).where(col(Certification.id).in_(ids)),
 )
 
