@@ -151,10 +151,18 @@ class Database:
     async def plain_rows(
         self, statement: Any, params: dict[str, Any] | None = None
     ) -> Sequence[Sequence[Any]]:
-        """Rows of a statement of columns only, through SQLAlchemy Core: without the ORM's
-        result processing, which costs more than the query itself on bulk reads (exports)."""
+        """Rows of a statement of columns only, through SQLAlchemy Core, for less CPU.
+
+        The ORM session wraps every result row of a statement that mentions mapped columns
+        (all of ours) even when it selects no entity: on a page of certificates that cost a
+        third of the statement, and more than the query itself on bulk reads (exports). Pending
+        changes are flushed first, as the session would have done itself.
+        """
         async with self._lock:
-            connection = await self.session.connection()
+            session = self.session
+            if session.new or session.dirty or session.deleted:
+                await session.flush()
+            connection = await session.connection()
             return (await connection.execute(statement, params)).all()
 
     async def first(self, statement: SelectOfScalar[T]) -> T | None:

@@ -23,7 +23,7 @@ from models.db import Database
 from .aggregate import Dimension, Measure
 from .errors import InvalidInput
 from .pagination import Listing, Ordering, SortKey
-from .rows import columns, fetch, read_row
+from .rows import columns, read_row
 from .scope import Scope, scope_of, visible
 from .statements import built_once
 from .viewer import Viewer
@@ -245,5 +245,5 @@ async def find_by(db: Database, model: type[M], column: Any, value: str) -> M | 
         ("lookup", model, column.key),
         lambda: sa.select(*columns(model)).where(column == sa.bindparam("value")),
     )
-    rows = await fetch(db, statement, {"value": value})
+    rows = await db.plain_rows(statement, {"value": value})
     return read_row(model, rows[0]) if rows else None

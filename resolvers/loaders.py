@@ -35,7 +35,7 @@ from models.db import Database
 from .carbon_credit import CreditTotals, credit_totals
 from .eligibility import Eligibility, visible_credit_eligibility
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
-from .rows import columns, fetch, read_rows, reader, row_type
+from .rows import columns, read_rows, reader, row_type
 from .scope import scoped
 from .statements import built_once
 from .viewer import Viewer
@@ -67,7 +67,7 @@ def _by_keys(model: type[M], key: Any, order: Sequence[Any], viewer: Viewer) -> 
 async def _one_by_key(
     db: Database, viewer: Viewer, model: type[M], key: Any, keys: Sequence[Any]
 ) -> list[M | None]:
-    found = await fetch(db, _by_keys(model, key, (), viewer), {"keys": list(set(keys))})
+    found = await db.plain_rows(_by_keys(model, key, (), viewer), {"keys": list(set(keys))})
     by_key = {getattr(row, key.key): row for row in read_rows(model, found)}
     return [by_key.get(k) for k in keys]
 
@@ -75,7 +75,7 @@ async def _one_by_key(
 async def _many_by_key(
     db: Database, viewer: Viewer, model: type[M], key: Any, keys: Sequence[Any], *order: Any
 ) -> list[list[M]]:
-    found = await fetch(db, _by_keys(model, key, order, viewer), {"keys": list(set(keys))})
+    found = await db.plain_rows(_by_keys(model, key, order, viewer), {"keys": list(set(keys))})
     rows = read_rows(model, found)
     grouped: defaultdict[Any, list[M]] = defaultdict(list)
     for row in rows:
@@ -261,7 +261,7 @@ async def _held_certificates(
     db: Database, viewer: Viewer, product_ids: Sequence[int]
 ) -> list[list[HeldCertificate]]:
     statement = scoped(_CERTIFICATES, Certification, viewer)
-    certificates = await fetch(db, statement, {"keys": list(set(product_ids))})
+    certificates = await db.plain_rows(statement, {"keys": list(set(product_ids))})
     make = reader(Certification)
     shown_id = _LINK_COLUMNS + row_type(Certification).names.index("id")
     certifications = {

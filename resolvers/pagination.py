@@ -19,7 +19,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from models.db import Database
 
 from .errors import InvalidCursor, InvalidInput
-from .rows import columns, fetch, reader, row_type
+from .rows import columns, reader, row_type
 from .statements import built_once
 
 T = TypeVar("T")
@@ -297,7 +297,7 @@ async def fetch_page(
         *columns(model), *ordering.computed, maintain_column_froms=True
     )
     width, make = len(row_type(model).names), reader(model)
-    rows = [(make(row), *row[width:]) for row in await fetch(db, selected)]
+    rows = [(make(row), *row[width:]) for row in await db.plain_rows(selected)]
     return _page(rows, ordering, request)
 
 
@@ -338,9 +338,9 @@ async def fetch_pages(
     assert not listing.ordering.computed, "nested connections order by columns only"
     if db.dialect_name == "postgresql":
         statement = _lateral_pages(listing, nesting, request)
-        rows = await fetch(db, statement, {"parent_ids": list(parent_ids)})
+        rows = await db.plain_rows(statement, {"parent_ids": list(parent_ids)})
     else:
-        rows = await fetch(db, _windowed_pages(listing, nesting, parent_ids, request))
+        rows = await db.plain_rows(_windowed_pages(listing, nesting, parent_ids, request))
     grouped: dict[int, list[tuple[Any, ...]]] = {}
     make = reader(listing.model)
     for row in rows:  # the child's columns, then its parent's id

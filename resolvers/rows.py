@@ -9,8 +9,6 @@ from typing import Any, ClassVar, TypeVar, cast
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from models.db import Database
-
 M = TypeVar("M")
 
 
@@ -85,23 +83,3 @@ def reader(model: type[M]) -> Callable[[Sequence[Any]], M]:
 def is_row_of(obj: Any, model: type[Any]) -> bool:
     """Whether `obj` is a mapped instance or a read row of `model`."""
     return isinstance(obj, model) or getattr(type(obj), "model", None) is model
-
-
-async def fetch(
-    db: Database, statement: Any, params: dict[str, Any] | None = None
-) -> Sequence[Any]:
-    """The result rows of a read statement, as `db.rows` gives them, for less CPU.
-
-    `db.rows` goes through the ORM session, which wraps every result row of a statement that
-    mentions mapped columns (all of ours) even when it selects no entity; on a page of
-    certificates that wrapping cost a third of the statement. This runs the statement on the
-    session's connection instead, after the flush the session would have done itself.
-    """
-    # Database's lock: the session and its connection serve one statement at a time.
-    async with db._lock:
-        session = db.session
-        if session.new or session.dirty or session.deleted:
-            await session.flush()
-        connection = await session.connection()
-        result = await connection.execute(statement, params)
-        return result.all()
