@@ -19,12 +19,10 @@ from models.db import Database
 from .viewer import Viewer, acting_company
 from .writes import Check as FieldCheck
 from .writes import (
-    Problem,
-    ProblemCode,
     Refused,
     Written,
-    at,
     check_values,
+    company_problem,
     optional,
     required,
     today,
@@ -155,7 +153,7 @@ async def set_net_zero_target(
 
     async def work() -> BuyerCommitment:
         fields, problems = check_values(values, _target_fields())
-        unknown = await _company_problem(db, company)
+        unknown = await company_problem(db, company)
         if unknown is not None:
             problems.insert(0, unknown)
         if problems:
@@ -185,7 +183,7 @@ async def attest_residual_use(
     company = acting_company(viewer, company_id, "attest its use of credits")
 
     async def work() -> BuyerCommitment:
-        unknown = await _company_problem(db, company)
+        unknown = await company_problem(db, company)
         if unknown is not None:
             raise Refused([unknown])
         assert company is not None
@@ -193,16 +191,6 @@ async def attest_residual_use(
         return await _upsert(db, company, {"residual_use_attested_at": moment})
 
     return await write(db, work)
-
-
-async def _company_problem(db: Database, company_id: int | None) -> Problem | None:
-    """Why the input names no company to declare for (only admins name one); None if fine."""
-    if company_id is None:
-        return Problem(at("company_id"), "Name the company.", ProblemCode.BLANK)
-    found = await db.rows(sa.select(col(Company.id)).where(col(Company.id) == company_id))
-    if not found:
-        return Problem(at("company_id"), "No company has this id.", ProblemCode.NOT_FOUND)
-    return None
 
 
 async def _upsert(db: Database, company_id: int, changes: Mapping[str, Any]) -> BuyerCommitment:

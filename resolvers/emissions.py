@@ -20,6 +20,7 @@ from .writes import (
     Written,
     at,
     check_values,
+    company_problem,
     optional,
     today,
     url,
@@ -69,14 +70,9 @@ async def submit_emissions_report(
 
     async def work() -> models.EmissionsReport:
         columns, problems = check_values(values, _checks())
-        if reporter is None:
-            message = "Name the company the report is for."
-            problems.insert(0, Problem(at("company_id"), message, ProblemCode.BLANK))
-        elif (
-            await db.first(select(models.Company).where(col(models.Company.id) == reporter)) is None
-        ):
-            message = "No company has this id."
-            problems.insert(0, Problem(at("company_id"), message, ProblemCode.NOT_FOUND))
+        missing = await company_problem(db, reporter)
+        if missing is not None:
+            problems.insert(0, missing)
         if problems:
             raise Refused(problems)
         assert reporter is not None

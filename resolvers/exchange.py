@@ -63,6 +63,7 @@ from .writes import (
     at,
     cents,
     check_values,
+    company_problem,
     member,
     optional,
     text,
@@ -387,12 +388,19 @@ async def purchase_credits(
 def _checked(
     company_id: int | None, values: Mapping[str, Any], checks: Mapping[str, Check]
 ) -> tuple[dict[str, Any], tuple[Problem, ...]]:
-    """The input's clean values and its problems, an admin's missing company first."""
+    """The input's clean values and its problems, an admin's unnamed company first (whether a
+    named one exists is checked in the transaction, by `_require_company`)."""
     clean, problems = check_values(values, checks)
     if company_id is None:
         message = "Name the company to act for (admins act for a company they name)."
         problems.insert(0, _problem("company_id", message, ProblemCode.BLANK))
     return clean, tuple(problems)
+
+
+async def _require_company(db: Database, company_id: int) -> None:
+    missing = await company_problem(db, company_id)
+    if missing is not None:
+        raise Refused([missing])
 
 
 def _of(vintage: int | None) -> str:
@@ -425,13 +433,6 @@ async def _project_blocks(
     if owner is not None:
         statement = statement.where(col(CreditBlock.owner_company_id) == owner)
     return [(block, block_vintage) for block, block_vintage in await db.rows(statement)]
-
-
-async def _require_company(db: Database, company_id: int) -> None:
-    """An admin may name a company that does not exist; a partner's own always does."""
-    if await db.first(select(col(Company.id)).where(col(Company.id) == company_id)) is None:
-        message = "No company has this id."
-        raise Refused([_problem("company_id", message, ProblemCode.NOT_FOUND)])
 
 
 def _no_project() -> Problem:

@@ -12,7 +12,9 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlmodel import col
 
 import models
 from models.db import Database
@@ -113,6 +115,19 @@ async def write(
         problem = Problem(None, "The database refused the input; nothing was written.")
         return Written(problems=(problem,))
     return Written(row=row)
+
+
+async def company_problem(db: Database, company_id: int | None) -> Problem | None:
+    """Why `input.companyId` names no company to act for, or None: admins must name one (see
+    `viewer.acting_company`), and it must exist."""
+    if company_id is None:
+        message = "Name the company to act for (admins act for a company they name)."
+        return Problem(at("company_id"), message, ProblemCode.BLANK)
+    company = col(models.Company.id)
+    found = await db.rows(sa.select(company).where(company == company_id))
+    if not found:
+        return Problem(at("company_id"), "No company has this id.", ProblemCode.NOT_FOUND)
+    return None
 
 
 class Invalid(Exception):
