@@ -223,19 +223,17 @@ def _serial_label(prefix: str, start: int, end: int) -> str:
     return f"{prefix}-{start} to {end}"
 
 
-async def _cut(db: Database, block: CreditBlock, quantity: int) -> CreditBlock:
+async def _cut(db: Database, placed: _Placed, quantity: int) -> CreditBlock:
     """The first `quantity` credits of a live block as a block of their own.
 
     A whole block is returned as it is. Otherwise the block becomes SPLIT (one SPLIT event)
     and two parts replace it, front and back, which keep its status, owner and purchase and
     point back at it; their quantities sum exactly to the parent's.
     """
+    block = placed.block
     if quantity == block.quantity:
         return block
     assert 0 < quantity < block.quantity
-    prefix = await db.first(
-        select(col(Issuance.serial_prefix)).where(col(Issuance.id) == block.issuance_id)
-    )
     status, created_at = block.status, _now()
     cut = block.serial_start + quantity
     ranges = ((block.serial_start, cut - 1), (cut, block.serial_end))
@@ -247,7 +245,7 @@ async def _cut(db: Database, block: CreditBlock, quantity: int) -> CreditBlock:
             serial_start=start,
             serial_end=end,
             quantity=end - start + 1,
-            registry_serial=_serial_label(prefix or "", start, end),
+            registry_serial=_serial_label(placed.serial_prefix, start, end),
             status=status,
             owner_company_id=block.owner_company_id,
             parent_block_id=block.id,
@@ -267,24 +265,22 @@ async def _cut(db: Database, block: CreditBlock, quantity: int) -> CreditBlock:
     return parts[0]
 
 
-async def _take(
-    db: Database, blocks: Sequence[tuple[CreditBlock, int]], quantity: int
-) -> list[CreditBlock]:
+async def _take(db: Database, blocks: Sequence[_Placed], quantity: int) -> list[CreditBlock]:
     """Exactly `quantity` credits from the front of `blocks`, cutting the last one if needed."""
     taken: list[CreditBlock] = []
     remaining = quantity
-    for block, _ in blocks:
+    for placed in blocks:
         if remaining == 0:
             break
-        part = await _cut(db, block, min(remaining, block.quantity))
+        part = await _cut(db, placed, min(remaining, placed.block.quantity))
         taken.append(part)
         remaining -= part.quantity
     assert remaining == 0, "the caller checked there are enough credits"
     return taken
 
 
-def _sum(blocks: Iterable[tuple[CreditBlock, int]]) -> int:
-    return sum(block.quantity for block, _ in blocks)
+def _sum(blocks: Iterable[_Placed]) -> int:
+    return sum(placed.block.quantity for placed in blocks)
 
 
 def _problem(field: str | None, message: str, code: ProblemCode) -> Problem:
@@ -353,7 +349,7 @@ async def purchase_credits(
             message = f"Only {_sum(blocks)} credits {_of(vintage)}of this project are available."
             raise Refused([_problem("quantity", message, ProblemCode.INSUFFICIENT_CREDITS)])
         taken = await _take(db, blocks, quantity)
-        vintages = {vintage for _, vintage in blocks[: len(taken)]}
+        vintages = {placed.vintage for placed in blocks[: len(taken)]}
         purchase = Purchase(
             buyer_company_id=buyer,
             project_id=project_id,
@@ -413,18 +409,41 @@ def _idempotency(
     return None if key is None else Idempotency.of(company_id, key, operation, request)
 
 
+@dataclass(frozen=True)
+class _Placed:
+    """A credit block with what its issuance says of it, read in one statement."""
+
+    block: CreditBlock
+    project_id: int
+    vintage: int
+    serial_prefix: str
+
+
+def _placed() -> Any:
+    return (
+        sa.select(
+            CreditBlock,
+            col(Issuance.project_id),
+            col(Issuance.vintage),
+            col(Issuance.serial_prefix),
+        )
+        .join(Issuance, col(Issuance.id) == col(CreditBlock.issuance_id))
+        # Rows read again after a lock must show what the lock protects, not the session's copy.
+        .execution_options(populate_existing=True)
+    )
+
+
 async def _project_blocks(
     db: Database,
     project_id: int,
     vintage: int | None,
     status: CreditStatus,
     owner: int | None = None,
-) -> list[tuple[CreditBlock, int]]:
-    """The project's blocks in a status (and of an owner) with their vintage, in allocation
-    order: oldest vintage first (first in, first out), then serial order. Read after locking."""
+) -> list[_Placed]:
+    """The project's blocks in a status (and of an owner), in allocation order: oldest vintage
+    first (first in, first out), then serial order. Read after locking."""
     statement = (
-        sa.select(CreditBlock, col(Issuance.vintage))
-        .join(Issuance, col(Issuance.id) == col(CreditBlock.issuance_id))
+        _placed()
         .where(col(Issuance.project_id) == project_id, col(CreditBlock.status) == status)
         .order_by(col(Issuance.vintage), col(Issuance.id), col(CreditBlock.serial_start))
     )
@@ -432,7 +451,7 @@ async def _project_blocks(
         statement = statement.where(col(Issuance.vintage) == vintage)
     if owner is not None:
         statement = statement.where(col(CreditBlock.owner_company_id) == owner)
-    return [(block, block_vintage) for block, block_vintage in await db.rows(statement)]
+    return [_Placed(*row) for row in await db.rows(statement)]
 
 
 def _no_project() -> Problem:
@@ -592,18 +611,18 @@ async def cancel_credits(
         return Written(problems=tuple(problems))
 
     async def work() -> CreditBlock:
-        found = await _block_with_project(db, block_id)
+        found = await _placed_block(db, block_id)
         if found is None:
             message = "No credit block has this id."
             raise Refused([_problem("credit_block_id", message, ProblemCode.NOT_FOUND)])
-        block, project_id = found
-        await _lock(db, CarbonProject, [project_id])
+        await _lock(db, CarbonProject, [found.project_id])
         # Under the project's lock no purchase can give the block an owner any more (and a held
         # block never changes owner), so the owner read now is the one to lock.
-        block, _ = await _block_with_project(db, block_id) or found
-        if block.owner_company_id is not None:
-            await _lock(db, Company, [block.owner_company_id])
-            block, _ = await _block_with_project(db, block_id) or found  # as of both locks
+        placed = await _placed_block(db, block_id) or found
+        if placed.block.owner_company_id is not None:
+            await _lock(db, Company, [placed.block.owner_company_id])
+            placed = await _placed_block(db, block_id) or placed  # as of both locks
+        block = placed.block
         if block.status not in _LIVE:
             message, code = _FINAL_BLOCK[block.status]
             raise Refused([_problem("credit_block_id", message, code)])
@@ -611,7 +630,7 @@ async def cancel_credits(
         if quantity > block.quantity:
             message = f"The block holds only {block.quantity} credits."
             raise Refused([_problem("quantity", message, ProblemCode.INSUFFICIENT_CREDITS)])
-        part = await _cut(db, block, quantity)
+        part = await _cut(db, placed, quantity)
         part.status = CreditStatus.CANCELLED
         await db.save(part)
         await _event(
@@ -626,14 +645,9 @@ async def cancel_credits(
     return await write(db, work)
 
 
-async def _block_with_project(db: Database, block_id: int) -> tuple[CreditBlock, int] | None:
-    rows = await db.rows(
-        sa.select(CreditBlock, col(Issuance.project_id))
-        .join(Issuance, col(Issuance.id) == col(CreditBlock.issuance_id))
-        .where(col(CreditBlock.id) == block_id)
-        .execution_options(populate_existing=True)
-    )
-    return (rows[0][0], rows[0][1]) if rows else None
+async def _placed_block(db: Database, block_id: int) -> _Placed | None:
+    rows = await db.rows(_placed().where(col(CreditBlock.id) == block_id))
+    return _Placed(*rows[0]) if rows else None
 
 
 def _issued_on(value: Any) -> date:
