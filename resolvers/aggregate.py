@@ -25,7 +25,7 @@ the quotient is rounded half-even to AVERAGE_PLACES decimals, identical on both 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
@@ -40,6 +40,7 @@ from models.db import Database
 
 from .errors import InvalidInput
 from .scope import visible
+from .statements import Recent, frozen
 from .viewer import Viewer
 
 if TYPE_CHECKING:
@@ -252,14 +253,50 @@ async def aggregate(
     request: AggregateRequest,
     *,
     viewer: Viewer,
-    also: ColumnElement[bool] | None = None,
+    also: Callable[[], ColumnElement[bool]] | None = None,
 ) -> Aggregate:
-    """The figures asked for, in one statement over the rows `viewer` may see."""
+    """The figures asked for, in one statement over the rows `viewer` may see; `also` gives a
+    fixed condition of the field (signatories: signed the pledge)."""
+    dialect = db.dialect_name
+    shape = (entity.model, _request_key(request), viewer, also, dialect)
+    builder, statement, names = _SHAPES.get(
+        shape, lambda: _built(entity, request, viewer, also, dialect)
+    )
+    return builder.read(names, await db.plain_rows(statement))
+
+
+# A dashboard repeats the same aggregates: building and compiling an aggregate's statement
+# cost more CPU than running it on a small table (profiled: W4, ~0.6 of 2.6 ms per request),
+# so each request shape's statement is built once and SQLAlchemy's compiled cache reuses it.
+_SHAPES: Recent[Hashable, tuple[_Builder, Any, list[str]]] = Recent(512)
+
+
+def _request_key(request: AggregateRequest) -> Hashable:
+    return (
+        frozen(request.where),
+        tuple(request.group_by),
+        frozen(request.having),
+        tuple(request.order),
+        request.first,
+        request.totals,
+        request.groups,
+        request.wanted,
+    )
+
+
+def _built(
+    entity: EntityMap[Any],
+    request: AggregateRequest,
+    viewer: Viewer,
+    also: Callable[[], ColumnElement[bool]] | None,
+    dialect: str,
+) -> tuple[_Builder, Any, list[str]]:
     check_request(entity, request)
-    builder = _Builder(entity, request, viewer=viewer, also=also, dialect=db.dialect_name)
+    builder = _Builder(
+        entity, request, viewer=viewer, also=also() if also else None, dialect=dialect
+    )
     statement = builder.statement()
-    names = list(statement.selected_columns.keys())
-    return builder.read(names, await db.rows(statement))
+    return builder, statement, list(statement.selected_columns.keys())
 
 
 class _Builder:

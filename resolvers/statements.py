@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import TypeVar
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, Generic, TypeVar
 
 S = TypeVar("S")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 # Building a statement costs SQLAlchemy more CPU than PostgreSQL takes to run a small one
 # (profiled: lookups, by-key loaders and LATERAL pages, ~1 ms per request), so each shape is
@@ -23,3 +26,34 @@ def built_once(shape: Hashable, build: Callable[[], S]) -> S:
         if len(_built) < _MAX_SHAPES:
             _built[shape] = statement
     return statement  # type: ignore[return-value]
+
+
+class Recent(Generic[K, V]):
+    """The values of the most recently used keys, at most `size`: for statements whose shape
+    comes from a request (an aggregate's arguments), which callers can vary without end."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K, build: Callable[[], V]) -> V:
+        """The value of `key`, built on a miss (nothing is kept when `build` raises)."""
+        try:
+            self._values.move_to_end(key)
+            return self._values[key]
+        except KeyError:
+            value = build()
+            self._values[key] = value
+            if len(self._values) > self._size:
+                self._values.popitem(last=False)
+            return value
+
+
+def frozen(value: Any) -> Hashable:
+    """A spec (nested dicts and lists of scalars) as a hashable value; equal specs give equal
+    values. Each scalar keeps its type, so `True`, `1` and `1.0` stay apart."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((key, frozen(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(frozen(item) for item in value)
+    return (type(value), value)

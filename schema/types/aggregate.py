@@ -337,7 +337,7 @@ class AggregateField:
                 entity,
                 request,
                 viewer=info.context.viewer,
-                also=also() if also else None,
+                also=also,
             )
             nodes = await _nodes(info, entity, result, _selected_keys(info, keys))
             return _Build(self, request, nodes).result(result)

@@ -1,10 +1,12 @@
-"""built_once: one build per shape, whoever asks."""
+"""built_once: one build per shape, whoever asks; Recent: the latest shapes of requests."""
 
 from __future__ import annotations
 
 import uuid
 
-from resolvers.statements import built_once
+import pytest
+
+from resolvers.statements import Recent, built_once, frozen
 
 
 def test_each_shape_is_built_once_and_shapes_do_not_mix() -> None:
@@ -21,3 +23,37 @@ def test_each_shape_is_built_once_and_shapes_do_not_mix() -> None:
 
     assert (first, again, other) == ("statement a", "statement a", "statement b")
     assert builds == ["a", "b"]
+
+
+def test_recent_keeps_the_most_recently_used_and_nothing_that_failed_to_build() -> None:
+    recent: Recent[str, str] = Recent(2)
+    builds: list[str] = []
+
+    def build(key: str) -> str:
+        builds.append(key)
+        return key.upper()
+
+    assert recent.get("a", lambda: build("a")) == "A"
+    assert recent.get("b", lambda: build("b")) == "B"
+    assert recent.get("a", lambda: build("a")) == "A"  # a is now the most recent
+    assert recent.get("c", lambda: build("c")) == "C"  # evicts b, the least recent
+    assert recent.get("a", lambda: build("a")) == "A"
+    assert recent.get("b", lambda: build("b")) == "B"
+    assert builds == ["a", "b", "c", "b"]
+
+    def fail() -> str:
+        raise ValueError("bad input")
+
+    with pytest.raises(ValueError, match="bad input"):
+        recent.get("d", fail)
+    assert recent.get("d", lambda: build("d")) == "D"
+    assert builds[-1] == "d"
+
+
+def test_frozen_specs_are_equal_when_equal_and_keep_scalar_types_apart() -> None:
+    assert frozen({"a": {"gte": 1}, "b": [1, 2]}) == frozen({"b": [1, 2], "a": {"gte": 1}})
+    assert frozen({"a": True}) != frozen({"a": 1})
+    assert frozen({"a": 1}) != frozen({"a": 1.0})
+    assert frozen({"a": [1, 2]}) != frozen({"a": [2, 1]})
+    assert frozen({"and": [{"x": {"eq": "1"}}]}) != frozen({"and": [{"x": {"eq": 1}}]})
+    hash(frozen({"in": [1, 2], "nested": {"k": None}}))

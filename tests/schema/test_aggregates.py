@@ -12,7 +12,9 @@ import pytest
 from graphql import parse, validate
 
 import models
+import resolvers.aggregate as aggregates
 from models.db import Database
+from resolvers.statements import Recent
 from resolvers.viewer import ANONYMOUS, Role, Viewer
 from schema.cost import requested_cost
 from schema.root import schema
@@ -356,6 +358,42 @@ async def test_private_blocks_are_aggregated_only_for_their_owner_and_admins(
     assert sorted(groups, key=str) == sorted(expected, key=str)
     assert figures["count"] == sum(g[2] for g in expected)
     assert figures["sum"]["quantity"] == (sum(g[3] for g in expected) or None)
+
+
+async def test_a_request_shape_is_built_once_per_viewer_and_never_crosses_viewers_or_values(
+    db: Database, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    companies = await _holdings(db)
+    built: list[object] = []
+    build = aggregates._Builder.statement
+
+    def counted(builder: Any) -> Any:
+        built.append(builder.viewer)
+        return build(builder)
+
+    monkeypatch.setattr(aggregates._Builder, "statement", counted)
+    monkeypatch.setattr(aggregates, "_SHAPES", Recent(512))
+    owner = Viewer(role=Role.PARTNER, company_id=companies["owner"].id)
+    other = Viewer(role=Role.PARTNER, company_id=companies["other"].id)
+    query = """
+    query Blocks($status: CreditStatus!) {
+      creditBlocksAggregate(where: {status: {eq: $status}}) { count sum { quantity } }
+    }
+    """
+
+    async def blocks(viewer: Viewer, status: str) -> tuple[int, int | None]:
+        data = await gql.as_viewer(viewer).data(query, status=status)
+        figures = data["creditBlocksAggregate"]
+        return figures["count"], figures["sum"]["quantity"]
+
+    assert await blocks(owner, "HELD") == (2, 130)
+    assert await blocks(owner, "HELD") == (2, 130)
+    assert await blocks(ANONYMOUS, "HELD") == (0, None)
+    assert await blocks(other, "HELD") == (1, 270)
+    assert await blocks(owner, "AVAILABLE") == (0, None)
+    assert await blocks(owner, "HELD") == (2, 130)
+    # Built on the first request of each (viewer, filter values), reused afterwards.
+    assert built == [owner, ANONYMOUS, other, owner]
 
 
 async def test_public_credit_totals_by_project_name_no_holder(
