@@ -286,11 +286,32 @@ class _Walk:
                     continue
                 field = parent.fields[name]
                 kind = kind_of(parent, name, field)
-                if kind is not Kind.FREE:
+                returned = get_named_type(field.type)
+                if kind.own or self._may_cost(selection.selection_set, returned):
                     response_key = selection.alias.value if selection.alias else name
-                    returned = get_named_type(field.type)
                     costly.append((response_key, kind.own, returned, selection.selection_set))
         return costly
+
+    def _may_cost(self, selection_set: SelectionSetNode | None, parent: Any) -> bool:
+        """Whether anything under a selection can cost: an aggregate group's `keys { vintage }`
+        or `sum { quantity }` never does, so the walk skips it in every group."""
+        if selection_set is None:
+            return False
+        for selection in selection_set.selections:
+            if isinstance(selection, InlineFragmentNode):
+                condition = self._condition(selection, parent)
+                if self._may_cost(selection.selection_set, condition):
+                    return True
+            elif isinstance(selection, FragmentSpreadNode):
+                return True  # costed per object, as before
+            elif isinstance(selection, FieldNode) and not selection.name.value.startswith("__"):
+                field = parent.fields.get(selection.name.value)
+                if field is None:
+                    continue
+                kind = kind_of(parent, selection.name.value, field)
+                if kind.own or self._may_cost(selection.selection_set, get_named_type(field.type)):
+                    return True
+        return False
 
     def _returned(self, selection_set: SelectionSetNode, parent: Any, value: Any) -> int:
         if not isinstance(value, Mapping):

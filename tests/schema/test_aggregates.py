@@ -396,6 +396,38 @@ async def test_a_request_shape_is_built_once_per_viewer_and_never_crosses_viewer
     assert built == [owner, ANONYMOUS, other, owner]
 
 
+
+_OWNER = "fragment Owner on CreditBlockAggregateKeys { owner { slug } }"
+
+
+@pytest.mark.parametrize(
+    ("keys", "fragments"),
+    [
+        ("keys { owner { slug } status }", ""),
+        ("keys { ... on CreditBlockAggregateKeys { owner { slug } } status }", ""),
+        ("keys { ...Owner status }", _OWNER),
+    ],
+)
+async def test_actual_cost_counts_each_group_and_each_object_its_keys_name(
+    db: Database, gql: GraphQLClient, keys: str, fragments: str
+) -> None:
+    await _holdings(db)
+    query = f"""
+    {{
+      creditBlocksAggregate(groupBy: [OWNER, STATUS]) {{
+        count
+        sum {{ quantity }}
+        groups {{ {keys} count sum {{ quantity }} }}
+      }}
+    }}
+    {fragments}
+    """
+    result = await gql.as_viewer(ADMIN).execute(query)
+    assert result.errors is None
+    assert result.extensions is not None
+    # The statement, three groups, and the two owners named (the inventory has none).
+    assert result.extensions["cost"]["actual"] == 1 + 3 + 2
+
 async def test_public_credit_totals_by_project_name_no_holder(
     db: Database, gql: GraphQLClient
 ) -> None:
