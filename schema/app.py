@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -136,6 +137,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[State]:
+        # What exists now (modules, the schema, its types) lives as long as the process: out of
+        # the collector's sight, the full collections that busy requests trigger stay short.
+        gc.collect()
+        gc.freeze()
         store = budget or budget_for(api_settings)
         try:
             async with open_persisted_queries(api_settings) as persisted_queries:
