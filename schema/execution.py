@@ -124,6 +124,25 @@ def plain_leaves(schema: GraphQLSchema, fast: Mapping[int, str | Read]) -> dict[
     return leaves
 
 
+class SelfCompleting:
+    """A resolver's answer that can complete its own selection, faster than graphql-core would
+    walk objects built for it, or give those objects for the normal path."""
+
+    def complete(
+        self,
+        execution: ExecutionContext,
+        object_type: GraphQLObjectType,
+        details: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+    ) -> Any:
+        """The completed data, or NORMAL_PATH when the selection is out of the ordinary."""
+        raise NotImplementedError
+
+    def objects(self) -> Any:
+        """The answer as the objects its field's type declares, for the normal path."""
+        raise NotImplementedError
+
+
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, except that fields whose value is at hand skip the per-field
     machinery.
@@ -162,11 +181,58 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         leaf = self.plain_leaves.get(id(field)) if field is not None else None
         if leaf is not None and self._shortcut:
             value = _leaf(leaf, source)
-            if value is not _NORMAL_PATH:
+            if value is not NORMAL_PATH:
                 return value
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if isinstance(result, SelfCompleting):
+            inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+            if self._shortcut and isinstance(inner, GraphQLObjectType):
+                try:
+                    completed = result.complete(self, inner, field_details_list, info)
+                except Exception:  # the normal path reports it properly
+                    completed = NORMAL_PATH
+                if completed is not NORMAL_PATH:
+                    return completed
+            result = result.objects()
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def subfields(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> dict[str, FieldDetailsList] | None:
+        """The fields selected on an object of this type, by response key (fragments, @skip and
+        @include applied); None when any is deferred."""
+        grouped, defer_usages, _ = self.collect_subfields(object_type, details)
+        if defer_usages or any(d.defer_usage is not None for f in grouped.values() for d in f):
+            return None
+        return dict(grouped)
+
+    def complete_plain(
+        self,
+        object_type: GraphQLObjectType,
+        details: FieldDetailsList,
+        value: Any,
+        info: GraphQLResolveInfo[Any],
+    ) -> Any:
+        """`value` completed as an object of this type by its plan, or NORMAL_PATH when a
+        selected field needs its resolver."""
+        plan = self._plan(object_type, details)
+        if plan is None:
+            return NORMAL_PATH
+        return _complete(object_type, plan, value, info.context, info)
 
     def complete_object_value(
         self,
@@ -182,7 +248,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             plan = self._plan(return_type, field_details_list)
             if plan is not None:
                 completed = _complete(return_type, plan, result, info.context, info)
-                if completed is not _NORMAL_PATH:
+                if completed is not NORMAL_PATH:
                     return completed
                 # Out of the ordinary once: the rest of the operation takes the normal path
                 # here, so a large list never pays for the same failed attempt twice.
@@ -245,18 +311,18 @@ class _NormalPath:
     """Returned where the shortcut does not apply."""
 
 
-_NORMAL_PATH: Any = _NormalPath()
+NORMAL_PATH: Any = _NormalPath()
 
 
 def _leaf(leaf: PlainLeaf, source: Any) -> Any:
     try:
         value = getattr(source, leaf.attribute)
         if value is None:
-            return None if leaf.nullable else _NORMAL_PATH
+            return None if leaf.nullable else NORMAL_PATH
         coerced = leaf.leaf_type.coerce_output_value(value)
     except Exception:  # the normal path reports it properly
-        return _NORMAL_PATH
-    return _NORMAL_PATH if coerced is None or coerced is Undefined else coerced
+        return NORMAL_PATH
+    return NORMAL_PATH if coerced is None or coerced is Undefined else coerced
 
 
 def _complete(
@@ -266,10 +332,10 @@ def _complete(
     context: Any,
     info: GraphQLResolveInfo[Any],
 ) -> Any:
-    """The object's data by its plan, or _NORMAL_PATH at the first thing out of the ordinary."""
+    """The object's data by its plan, or NORMAL_PATH at the first thing out of the ordinary."""
     # Our is_type_of predicates (ModelNode) read only the object, never `info`.
     if object_type.is_type_of is not None and object_type.is_type_of(source, info) is not True:
-        return _NORMAL_PATH
+        return NORMAL_PATH
     data: dict[str, Any] = {}
     for response_key, read, completion in plan:
         if read is None:  # __typename
@@ -278,26 +344,26 @@ def _complete(
         try:
             value = getattr(source, read) if isinstance(read, str) else read(source, context)
         except Exception:  # the normal path reports it properly
-            return _NORMAL_PATH
+            return NORMAL_PATH
         if value is NOT_LOADED:
-            return _NORMAL_PATH
+            return NORMAL_PATH
         assert not isinstance(completion, str)
         value = _value(completion, value, context, info)
-        if value is _NORMAL_PATH:
-            return _NORMAL_PATH
+        if value is NORMAL_PATH:
+            return NORMAL_PATH
         data[response_key] = value
     return data
 
 
 def _value(completion: Completion, value: Any, context: Any, info: GraphQLResolveInfo[Any]) -> Any:
     if value is None:
-        return None if completion.nullable else _NORMAL_PATH
+        return None if completion.nullable else NORMAL_PATH
     if isinstance(completion, Leaf):
         try:
             coerced = completion.leaf_type.coerce_output_value(value)
         except Exception:  # the normal path reports it properly
-            return _NORMAL_PATH
-        return _NORMAL_PATH if coerced is None or coerced is Undefined else coerced
+            return NORMAL_PATH
+        return NORMAL_PATH if coerced is None or coerced is Undefined else coerced
     if isinstance(completion, Object):
         return _complete(completion.object_type, completion.plan, value, context, info)
     return _items(completion.item, value, context, info)
@@ -305,12 +371,12 @@ def _value(completion: Completion, value: Any, context: Any, info: GraphQLResolv
 
 def _items(item: Completion, value: Any, context: Any, info: GraphQLResolveInfo[Any]) -> Any:
     if not isinstance(value, list | tuple):  # other iterables: graphql-core's own rules
-        return _NORMAL_PATH
+        return NORMAL_PATH
     items = []
     for each in value:
         completed = _value(item, each, context, info)
-        if completed is _NORMAL_PATH:
-            return _NORMAL_PATH
+        if completed is NORMAL_PATH:
+            return NORMAL_PATH
         items.append(completed)
     return items
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
+from graphql import GraphQLObjectType, GraphQLResolveInfo, get_named_type
+from graphql.execution.collect_fields import FieldDetailsList
 from sqlalchemy.sql import ColumnElement
 
 import models
@@ -27,6 +29,7 @@ from resolvers.aggregate import (
 from resolvers.entity_map import EntityMap
 from schema.context import Info
 from schema.enums import described
+from schema.execution import NORMAL_PATH, ExecutionContext, SelfCompleting
 from schema.inputs import DecimalRange, IntRange, OrderDirection, to_spec
 from schema.scalars import BigInt, Money
 from schema.types.carbon_credit import Issuance
@@ -127,6 +130,10 @@ class AggregateField:
             name: _describe(dimensions, name, dimension)
             for name, dimension in entity.dimensions.items()
         }
+        # By GraphQL field name; and the measures that are money.
+        self.dimension_names = {camel(name): name for name in entity.dimensions}
+        self.measure_names = {camel(name): name for name in entity.measures}
+        self.money = {name for name, m in entity.measures.items() if m.unit is Unit.MONEY}
         self.group_by = self._group_by_enum()
         self.order_field = self._order_field_enum()
         self.order = self._order_input()
@@ -311,8 +318,8 @@ class AggregateField:
         """A root field computing this entity's aggregates; `also` adds a fixed condition."""
         entity = self.entity
         group_by_enum = self.group_by
-        measures = {camel(name): name for name in entity.measures}
-        keys = {camel(name): name for name in entity.dimensions}
+        measures = self.measure_names
+        keys = self.dimension_names
 
         async def resolve(
             root: Any,
@@ -340,7 +347,7 @@ class AggregateField:
                 also=also,
             )
             nodes = await _nodes(info, entity, result, _selected_keys(info, keys))
-            return _Build(self, request, nodes).result(result)
+            return _Answer(self, request, result, nodes)
 
         resolve.__annotations__ = {
             "info": Info,
@@ -428,6 +435,186 @@ class _Build:
                 for name, key in keys.items()
             }
         return self.field.keys(**keys)
+
+
+# How one field of a figures object (an aggregate's totals or one group) is completed, by
+# response key: "typename" (the type's name), "count", "more" (hasMoreGroups), "figures"
+# (a function's values: (response key, measure, money, leaf or Money type, details) each),
+# "keys" ((response key, dimension, leaf or node type, details) each), "groups" (the steps
+# of each group).
+_Step = tuple[str, str, Any]
+
+
+class _Answer(SelfCompleting):
+    """One aggregate field's answer. Its selection is completed straight from the figures
+    (about a quarter of a grouped aggregate's CPU went to building objects for the executor
+    and walking them); anything out of the ordinary, e.g. a key's object with a connection,
+    takes the normal path over objects."""
+
+    def __init__(
+        self,
+        field: AggregateField,
+        request: AggregateRequest,
+        result: Aggregate,
+        nodes: Mapping[str, Mapping[Any, Any]],
+    ) -> None:
+        self.field = field
+        self.request = request
+        self.result = result
+        self.nodes = nodes
+        self.money = field.money
+        self.dimensions = field.dimension_names
+        self.measures = field.measure_names
+
+    def objects(self) -> Any:
+        return _Build(self.field, self.request, self.nodes).result(self.result)
+
+    def complete(
+        self,
+        execution: ExecutionContext,
+        object_type: GraphQLObjectType,
+        details: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+    ) -> Any:
+        steps = self._steps(execution, object_type, details)
+        if steps is None:
+            return NORMAL_PATH
+        totals = self.result.totals or Figures(0)
+        return self._fill(execution, steps, totals, {}, info)
+
+    def _steps(
+        self, execution: ExecutionContext, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> list[_Step] | None:
+        selected = execution.subfields(object_type, details)
+        if selected is None:
+            return None
+        steps: list[_Step] = []
+        for key, field_details in selected.items():
+            name = field_details[0].node.name.value
+            if name == "__typename":
+                steps.append((key, "typename", object_type.name))
+                continue
+            field_type = get_named_type(object_type.fields[name].type)
+            if name in ("count", "hasMoreGroups"):
+                steps.append((key, "count" if name == "count" else "more", field_type))
+            elif name == "groups":
+                inner = self._steps(execution, field_type, field_details)
+                if inner is None:
+                    return None
+                steps.append((key, "groups", inner))
+            elif name == "keys":
+                keys = self._parts(execution, field_type, field_details, self.dimensions)
+                if keys is None:
+                    return None
+                steps.append((key, "keys", keys))
+            else:  # sum, avg, min, max
+                values = self._parts(execution, field_type, field_details, self.measures)
+                if values is None:
+                    return None
+                steps.append((key, "figures", (name, values)))
+        return steps
+
+    def _parts(
+        self,
+        execution: ExecutionContext,
+        object_type: GraphQLObjectType,
+        details: FieldDetailsList,
+        names: Mapping[str, str],
+    ) -> list[tuple[str, str | None, Any, FieldDetailsList]] | None:
+        """(response key, measure or dimension (None: __typename), its type, details) of the
+        fields selected on a keys or values object."""
+        selected = execution.subfields(object_type, details)
+        if selected is None:
+            return None
+        parts: list[tuple[str, str | None, Any, FieldDetailsList]] = []
+        for key, field_details in selected.items():
+            name = field_details[0].node.name.value
+            if name == "__typename":
+                parts.append((key, None, object_type.name, field_details))
+            else:
+                field_type = get_named_type(object_type.fields[name].type)
+                parts.append((key, names[name], field_type, field_details))
+        return parts
+
+    def _fill(
+        self,
+        execution: ExecutionContext,
+        steps: list[_Step],
+        figures: Figures,
+        keys: Mapping[str, Any],
+        info: GraphQLResolveInfo[Any],
+    ) -> Any:
+        data: dict[str, Any] = {}
+        for key, kind, how in steps:
+            if kind == "typename":
+                value: Any = how
+            elif kind == "count":
+                value = how.coerce_output_value(figures.count)
+            elif kind == "more":
+                value = self.result.has_more_groups
+            elif kind == "groups":
+                value = []
+                for group in self.result.groups:
+                    filled = self._fill(execution, how, group.figures, group.keys, info)
+                    if filled is NORMAL_PATH:
+                        return NORMAL_PATH
+                    value.append(filled)
+            elif kind == "keys":
+                value = self._keys(execution, how, keys, info)
+            else:
+                function, parts = how
+                value = self._figures(execution, function, parts, figures, info)
+            if value is NORMAL_PATH:
+                return NORMAL_PATH
+            data[key] = value
+        return data
+
+    def _keys(
+        self,
+        execution: ExecutionContext,
+        parts: list[tuple[str, str | None, Any, FieldDetailsList]],
+        keys: Mapping[str, Any],
+        info: GraphQLResolveInfo[Any],
+    ) -> Any:
+        data: dict[str, Any] = {}
+        for key, dimension, key_type, details in parts:
+            if dimension is None:
+                data[key] = key_type
+                continue
+            value = keys.get(dimension)
+            if value is not None and dimension in self.nodes:
+                value = self.nodes[dimension].get(value)
+                if value is not None:
+                    value = execution.complete_plain(key_type, details, value, info)
+            elif value is not None:
+                value = key_type.coerce_output_value(value)
+            if value is NORMAL_PATH:
+                return NORMAL_PATH
+            data[key] = value
+        return data
+
+    def _figures(
+        self,
+        execution: ExecutionContext,
+        function: str,
+        parts: list[tuple[str, str | None, Any, FieldDetailsList]],
+        figures: Figures,
+        info: GraphQLResolveInfo[Any],
+    ) -> Any:
+        data: dict[str, Any] = {}
+        for key, measure, value_type, details in parts:
+            if measure is None:
+                data[key] = value_type
+                continue
+            value = _value(figures, function, measure, measure in self.money)
+            if value is not None and measure in self.money:
+                value = execution.complete_plain(value_type, details, value, info)
+            elif value is not None:
+                value = value_type.coerce_output_value(value)
+            if value is NORMAL_PATH:
+                return NORMAL_PATH
+            data[key] = value
+        return data
 
 
 def _value(figures: Figures, function: str, name: str, money: bool) -> Any:

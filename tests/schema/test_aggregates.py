@@ -3,6 +3,7 @@ over the same rows, under the lists' filters and row scope, on SQLite and Postgr
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -13,10 +14,12 @@ from graphql import parse, validate
 
 import models
 import resolvers.aggregate as aggregates
+import schema.types.aggregate as aggregate_types
 from models.db import Database
 from resolvers.statements import Recent
 from resolvers.viewer import ANONYMOUS, Role, Viewer
 from schema.cost import requested_cost
+from schema.execution import NORMAL_PATH
 from schema.root import schema
 from tests import factories
 from tests.fixtures.database import StatementCounter
@@ -396,7 +399,6 @@ async def test_a_request_shape_is_built_once_per_viewer_and_never_crosses_viewer
     assert built == [owner, ANONYMOUS, other, owner]
 
 
-
 _OWNER = "fragment Owner on CreditBlockAggregateKeys { owner { slug } }"
 
 
@@ -427,6 +429,100 @@ async def test_actual_cost_counts_each_group_and_each_object_its_keys_name(
     assert result.extensions is not None
     # The statement, three groups, and the two owners named (the inventory has none).
     assert result.extensions["cost"]["actual"] == 1 + 3 + 2
+
+
+# (query, whether the answer completes from its figures): every kind of field, aliases,
+# __typename, fragments, @skip and @include, money, null keys, objects named by keys.
+_ANSWERS = [
+    (
+        """query($no: Boolean!) {
+          productsAggregate(groupBy: [CATEGORY, CURRENCY], orderBy: [{field: COUNT}]) {
+            __typename count n: count hasMoreGroups
+            sum { price { amount currency } __typename } avg { price { amount } }
+            min { price { currency amount } } max { p: price { amount } }
+            groups {
+              __typename
+              keys { category __typename c: currency @skip(if: $no) marketplace }
+              count sum { price { amount } } avg { price { amount } }
+            }
+          }
+        }""",
+        True,
+    ),
+    (
+        """query($no: Boolean!) {
+          productsAggregate(groupBy: [CERTIFICATION, CERTIFICATE_VALID_FROM_QUARTER]) {
+            ...Totals
+            groups {
+              ... on ProductAggregateGroup { count }
+              keys {
+                certification @include(if: $no) { slug }
+                certification { name ...Names }
+                certificateValidFromQuarter
+              }
+            }
+          }
+        }
+        fragment Totals on ProductAggregate { count sum { price { amount } } }
+        fragment Names on Certification { issuer }""",
+        True,
+    ),
+    (
+        """query($no: Boolean!) {
+          creditBlocksAggregate(groupBy: [OWNER, STATUS, VINTAGE]) {
+            count
+            groups {
+              keys { owner { slug name } status vintage @include(if: $no) }
+              count sum { quantity }
+            }
+          }
+        }""",
+        True,
+    ),
+    (
+        """query($no: Boolean!) {
+          creditBlocksAggregate(groupBy: [OWNER]) {
+            groups {
+              keys { owner { slug creditBlocks(first: 1) { totalCount } } }
+              count @skip(if: $no)
+            }
+          }
+        }""",
+        False,  # a connection under a key's object needs its resolver
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "fast"), _ANSWERS)
+async def test_answers_complete_from_their_figures_exactly_as_the_executor_completes_objects(
+    db: Database,
+    gql: GraphQLClient,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+    fast: bool,
+) -> None:
+    await _catalogue(db)
+    await _holdings(db)
+    admin = gql.as_viewer(ADMIN)
+    built: list[str] = []
+    objects = aggregate_types._Answer.objects
+
+    def counted(answer: Any) -> Any:
+        built.append(answer.field.prefix)
+        return objects(answer)
+
+    monkeypatch.setattr(aggregate_types._Answer, "objects", counted)
+    answered = await admin.execute(query, no=False)
+    assert built == ([] if fast else ["CreditBlock"])
+
+    monkeypatch.setattr(aggregate_types._Answer, "complete", lambda *_: NORMAL_PATH)
+    executed = await admin.execute(query, no=False)
+    assert answered.errors is None
+    assert executed.errors is None
+    assert answered.data
+    # Same values, same key order (the response's JSON text).
+    assert json.dumps(answered.data) == json.dumps(executed.data)
+
 
 async def test_public_credit_totals_by_project_name_no_holder(
     db: Database, gql: GraphQLClient
