@@ -63,12 +63,14 @@ class Kind(Enum):
 
     @property
     def own(self) -> int:
-        return 0 if self in {Kind.FREE, Kind.PAGE_EDGES, Kind.PAGE_INFO, Kind.BUILT} else 1
+        return 0 if self in _BUILT_WITH_PARENT else 1
 
     @property
     def note(self) -> str:
         return f"Cost: {_NOTES[self]}"
 
+
+_BUILT_WITH_PARENT = frozenset({Kind.FREE, Kind.PAGE_EDGES, Kind.PAGE_INFO, Kind.BUILT})
 
 _NOTES = {
     Kind.FREE: "0.",
@@ -316,8 +318,16 @@ class _Walk:
     def _returned(self, selection_set: SelectionSetNode, parent: Any, value: Any) -> int:
         if not isinstance(value, Mapping):
             return 0
+        return self._returned_in(self._costly(selection_set, parent), parent, value)
+
+    def _returned_in(
+        self,
+        costly: list[_CostlyField | InlineFragmentNode | FragmentSpreadNode],
+        parent: Any,
+        value: Mapping[str, Any],
+    ) -> int:
         total = 0
-        for selection in self._costly(selection_set, parent):
+        for selection in costly:
             if isinstance(selection, tuple):
                 total += self._returned_field(selection, value)
             elif isinstance(selection, InlineFragmentNode):
@@ -340,12 +350,14 @@ class _Walk:
         if result is None:
             return 0
         items = result if isinstance(result, list) else [result]
+        # Worked out once for all the items of a list (a hundred groups, a page of nodes).
+        costly = self._costly(selection_set, returned) if selection_set is not None else []
         total = 0
         for item in items:
             if item is not None:
                 total += own
-                if selection_set is not None:
-                    total += self._returned(selection_set, returned, item)
+                if costly and isinstance(item, Mapping):
+                    total += self._returned_in(costly, returned, item)
         return total
 
     # Arguments and directives, read from literals or variables.
