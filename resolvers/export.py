@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import SQLModel, col, select
 
 import models
@@ -35,6 +34,7 @@ from .company import list_companies
 from .pagination import Listing, Ordering, cursor_encoder, decode_cursor, keyset_window
 from .product import list_products
 from .scope import visible_reference
+from .statements import keys_in
 from .viewer import Viewer
 
 OpenDatabase = Callable[[], AbstractAsyncContextManager[Database]]
@@ -645,14 +645,7 @@ class Export:
     ) -> dict[int, list[Any]]:
         # The primary key is the ordering's last key, so every row ends with its id.
         ids = [row[-1] for row in rows]
-        if db.dialect_name == "postgresql":
-            # One array parameter: the statement's text (and its prepared plan) is the same for
-            # every page, where an IN list would be rendered and planned anew each time.
-            statement = related.pairs.where(
-                related.key == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Integer)))
-            )
-        else:
-            statement = related.pairs.where(related.key.in_(sa.bindparam("ids", expanding=True)))
+        statement = related.pairs.where(keys_in(related.key, "ids"))
         found: dict[int, list[Any]] = {}
         for row_id, value in await db.plain_rows(statement, {"ids": ids}):
             found.setdefault(row_id, []).append(value)

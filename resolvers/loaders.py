@@ -37,7 +37,7 @@ from .eligibility import Eligibility, visible_credit_eligibility
 from .pagination import Listing, Nesting, Page, PageRequest, count_per_parent, fetch_pages
 from .rows import columns, read_rows, reader, row_type
 from .scope import scoped
-from .statements import built_once
+from .statements import built_once, keys_in
 from .viewer import Viewer
 
 M = TypeVar("M", bound=SQLModel)
@@ -56,10 +56,9 @@ async def load_by_id(
 # `key` and `order` are mapped column attributes, e.g. col(Issuance.project_id); the keys
 # are bound as `keys`.
 def _by_keys(model: type[M], key: Any, order: Sequence[Any], viewer: Viewer) -> Any:
-    keys: Any = sa.bindparam("keys", expanding=True)
     statement = built_once(
         ("by keys", model, key.key, tuple(str(column) for column in order)),
-        lambda: sa.select(*columns(model)).where(key.in_(keys)).order_by(*order),
+        lambda: sa.select(*columns(model)).where(keys_in(key, "keys")).order_by(*order),
     )
     return scoped(statement, model, viewer)
 
@@ -274,7 +273,7 @@ _links = (
             == 1
         ).label("first"),
     )
-    .where(col(ProductCertification.product_id).in_(sa.bindparam("keys", expanding=True)))
+    .where(keys_in(col(ProductCertification.product_id), "keys"))
     .subquery("links")
 )
 _first_shown = sa.inspect(Certification).local_table.alias("shown")

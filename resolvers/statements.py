@@ -6,6 +6,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Generic, TypeVar
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+
 S = TypeVar("S")
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -57,3 +63,43 @@ def frozen(value: Any) -> Hashable:
     if isinstance(value, list | tuple):
         return tuple(frozen(item) for item in value)
     return (type(value), value)
+
+
+class _KeysIn(ColumnElement[bool]):
+    """`column IN (:name)` for a list bound as `name` at execution; see `keys_in`."""
+
+    inherit_cache = True
+    type = sa.Boolean()
+    # SQLAlchemy declares this as an instance attribute holding a list.
+    _traverse_internals = [  # noqa: RUF012
+        ("column", InternalTraversal.dp_clauseelement),
+        ("name", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, column: Any, name: str) -> None:
+        self.column = column
+        self.name = name
+
+
+def keys_in(column: Any, name: str) -> ColumnElement[bool]:
+    """Whether `column` is one of the keys bound as `name` (a list) at execution.
+
+    PostgreSQL gets `column = ANY(:name)`, one array parameter: the statement's text, and so
+    asyncpg's prepared statement and its plan, is the same whatever the number of keys, where
+    an IN list is rendered and planned anew for each length (profiled: a third less CPU to
+    read a hundred rows by id). Other databases get an expanding IN list.
+    """
+    return _KeysIn(column, name)
+
+
+@compiles(_KeysIn)
+def _in_list(element: _KeysIn, compiler: Any, **kw: Any) -> str:
+    return str(
+        compiler.process(element.column.in_(sa.bindparam(element.name, expanding=True)), **kw)
+    )
+
+
+@compiles(_KeysIn, "postgresql")
+def _any_of_array(element: _KeysIn, compiler: Any, **kw: Any) -> str:
+    array = sa.bindparam(element.name, type_=ARRAY(element.column.type))
+    return str(compiler.process(element.column == sa.any_(array), **kw))

@@ -1,12 +1,19 @@
-"""built_once: one build per shape, whoever asks; Recent: the latest shapes of requests."""
+"""built_once: one build per shape, whoever asks; Recent: the latest shapes of requests;
+keys_in: rows by a list of keys, one statement text on PostgreSQL."""
 
 from __future__ import annotations
 
 import uuid
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import col
 
-from resolvers.statements import Recent, built_once, frozen
+import models
+from models.db import Database
+from resolvers.statements import Recent, built_once, frozen, keys_in
+from tests import factories
 
 
 def test_each_shape_is_built_once_and_shapes_do_not_mix() -> None:
@@ -57,3 +64,22 @@ def test_frozen_specs_are_equal_when_equal_and_keep_scalar_types_apart() -> None
     assert frozen({"a": [1, 2]}) != frozen({"a": [2, 1]})
     assert frozen({"and": [{"x": {"eq": "1"}}]}) != frozen({"and": [{"x": {"eq": 1}}]})
     hash(frozen({"in": [1, 2], "nested": {"k": None}}))
+
+
+def test_keys_in_is_one_array_parameter_on_postgresql_and_an_in_list_elsewhere() -> None:
+    statement = sa.select(col(models.Company.id)).where(keys_in(col(models.Company.id), "keys"))
+    postgresql = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1/none").dialect
+    assert "= ANY ($1::INTEGER[])" in str(statement.compile(dialect=postgresql))
+    sqlite = create_async_engine("sqlite+aiosqlite://").dialect
+    assert "IN (__[POSTCOMPILE_keys])" in str(statement.compile(dialect=sqlite))
+
+
+@pytest.mark.parametrize("wanted", [[], ["b"], ["a", "c", None]])
+async def test_keys_in_finds_the_rows_of_any_number_of_keys(
+    db: Database, wanted: list[str | None]
+) -> None:
+    made = {slug: await factories.make_company(db, slug=slug) for slug in ("a", "b", "c")}
+    keys = [made[slug].id if slug else 10**6 for slug in wanted]
+    statement = sa.select(col(models.Company.slug)).where(keys_in(col(models.Company.id), "keys"))
+    found = await db.plain_rows(statement, {"keys": keys})
+    assert sorted(slug for (slug,) in found) == sorted(slug for slug in wanted if slug)
