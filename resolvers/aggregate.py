@@ -15,9 +15,9 @@ DISTINCT (entity id, keys) rows of that relation, so each entity row counts once
 its measures are never added twice; totals never join it. When the groups need nothing of the
 entity row (only counts, every key from that one relation, no filter, a public entity) and the
 relation's rows always name an entity row (a non-null foreign key), the statement reads the
-DISTINCT rows alone plus one null-keyed row per entity row without any: the same rows the join
-gives, without joining every entity row (a hash join of 550,000 products, for products by
-certification category).
+relation's rows alone plus one null-keyed row per entity row without any, and counts distinct
+entity rows per group: the same figures the join gives, without joining every entity row (a
+hash join of 550,000 products, for products by certification category).
 
 Averages are computed from the statement's exact sum and count (SQLite's avg() is a double):
 the quotient is rounded half-even to AVERAGE_PLACES decimals, identical on both databases.
@@ -367,8 +367,8 @@ class _Builder:
             if (hop := self.entity.measures[name].via) is not None
         ]
 
-    def _figure_columns(self) -> list[Any]:
-        columns: list[Any] = [sa.func.count().label("count")]
+    def _figure_columns(self, count: Any) -> list[Any]:
+        columns: list[Any] = [count.label("count")]
         for function, name in self.wanted:
             measure = self.entity.measures[name].expression
             if function == "avg":
@@ -383,7 +383,7 @@ class _Builder:
         return columns
 
     def _totals(self) -> Any:
-        return self._base(self._measure_hops()).add_columns(*self._figure_columns())
+        return self._base(self._measure_hops()).add_columns(*self._figure_columns(sa.func.count()))
 
     def _grouped(self) -> Any:
         keys: list[Any] = []
@@ -396,11 +396,13 @@ class _Builder:
             elif hop is not None:
                 one_hops.append(hop)
         derived: dict[int, Any] = {}
+        count: Any = sa.func.count()
         if self._related_rows_suffice(many):
             ((hop, members),) = many.items()
             rows = self._related_or_none(hop, members)
             statement = sa.select().select_from(rows)
             derived = {i: rows.c[f"k{i}"] for i, _ in members}
+            count = sa.func.sum(rows.c.n)
         else:
             statement = self._base([*one_hops, *self._measure_hops()])
         for n, (hop, members) in enumerate(many.items() if not derived else ()):
@@ -410,12 +412,13 @@ class _Builder:
                 derived[i] = related.c[f"k{i}"]
         for i, dimension in enumerate(self.dimensions):
             keys.append(derived[i] if i in derived else self._key(dimension))
-        position = sa.func.row_number().over(order_by=self._order(keys)).label("position")
+        order = self._order(keys, count)
+        position = sa.func.row_number().over(order_by=order).label("position")
         return (
             statement.add_columns(*(key.label(f"k{i}") for i, key in enumerate(keys)))
-            .add_columns(*self._figure_columns(), position)
+            .add_columns(*self._figure_columns(count), position)
             .group_by(*keys)
-            .having(self._having(self.request.having))
+            .having(self._having(self.request.having, count))
         )
 
     def _related(self, hop: Hop, members: Sequence[tuple[int, Dimension]]) -> Any:
@@ -440,19 +443,28 @@ class _Builder:
         return _always_owned(next(iter(many)), self.entity.primary_key)
 
     def _related_or_none(self, hop: Hop, members: Sequence[tuple[int, Dimension]]) -> Any:
-        """What `entity LEFT JOIN DISTINCT related rows` gives, without the join: the related
-        rows' keys, and null keys once per entity row that has no related row."""
-        related = self._related(hop, members).distinct().subquery("related_0")
+        """What `entity LEFT JOIN related rows` gives, counted without the join: per keys, the
+        number `n` of distinct entity rows among the related rows, and one row of null keys
+        counting the entity rows without any related row. Their groups add up `n` (a null-keyed
+        related group and the rows without any never share an entity row). Counting distinct
+        owners per group sorts once, cheaper than making the rows distinct first (measured:
+        about a tenth less time for products by certification category and year)."""
+        keys = [self._key(d).label(f"k{i}") for i, d in members]
+        related = sa.select(*keys, sa.func.count(hop.owner.distinct()).label("n"))
+        related = related.select_from(hop.target)
+        for target, onclause in hop.then:
+            related = related.join(target, onclause)
+        related = related.group_by(*keys)
         # The hop's joins follow non-null foreign keys (checked), so a row of its first table
         # alone proves a related row: an anti-join on the owner's index.
         has_related = sa.exists().where(hop.owner == self.entity.primary_key)
         alone = (
-            sa.select(*(sa.null().label(f"k{i}") for i, _ in members))
+            sa.select(*(sa.null().label(f"k{i}") for i, _ in members), sa.func.count().label("n"))
             .select_from(self.entity.model)
             .where(~has_related)
+            .having(sa.func.count() > 0)
         )
-        keys = sa.select(*(related.c[f"k{i}"] for i, _ in members))
-        return sa.union_all(keys, alone).subquery("related_or_none")
+        return sa.union_all(related, alone).subquery("related_or_none")
 
     def _key(self, dimension: Dimension) -> Any:
         if dimension.bucket is None:
@@ -461,10 +473,10 @@ class _Builder:
 
     # Order and having
 
-    def _aggregate(self, term: str) -> Any:
+    def _aggregate(self, term: str, count: Any) -> Any:
         """The SQL of "count" or "<function>:<measure>" (an average as a quotient)."""
         if term == "count":
-            return sa.func.count()
+            return count
         function, _, name = term.partition(":")
         measure = self.entity.measures[name].expression
         if function == "avg":
@@ -473,14 +485,14 @@ class _Builder:
             )
         return getattr(sa.func, function)(measure)
 
-    def _order(self, keys: Sequence[Any]) -> list[Any]:
+    def _order(self, keys: Sequence[Any], count: Any) -> list[Any]:
         terms: list[Any] = []
         for term, descending in self.request.order:
             kind, _, name = term.partition(":")
             if kind == "key":
                 expression = keys[list(self.request.group_by).index(name)]
             else:
-                expression = self._aggregate(term)
+                expression = self._aggregate(term, count)
             terms.append((expression.desc() if descending else expression.asc()).nulls_last())
         # Then every key, so the order is total and the same on both databases.
         terms.extend(key.asc().nulls_last() for key in keys)
@@ -493,17 +505,17 @@ class _Builder:
                 yield function, name
         yield from _having_measures(self.request.having)
 
-    def _having(self, spec: Spec | None) -> Any:
+    def _having(self, spec: Spec | None, count: Any) -> Any:
         if not spec:
             return sa.true()
         clauses: list[Any] = []
         for name, value in spec.items():
             if name == "and":
-                clauses.append(sa.and_(sa.true(), *(self._having(part) for part in value)))
+                clauses.append(sa.and_(sa.true(), *(self._having(part, count) for part in value)))
             elif name == "or":
-                clauses.append(sa.or_(sa.false(), *(self._having(part) for part in value)))
+                clauses.append(sa.or_(sa.false(), *(self._having(part, count) for part in value)))
             elif name == "count":
-                clauses.append(_compare("count", sa.func.count(), None, value, scale=1))
+                clauses.append(_compare("count", count, None, value, scale=1))
             else:
                 for measure, operators in value.items():
                     clauses.append(self._measure_condition(name, measure, operators))

@@ -281,6 +281,45 @@ async def test_products_by_certificate_category_and_year_read_without_joining_ev
         assert [(*g["keys"].values(), g["count"]) for g in groups] == expected
 
 
+async def test_counts_read_off_the_certificates_filter_and_order_like_the_join(
+    db: Database, gql: GraphQLClient, statements: StatementCounter
+) -> None:
+    """Without the join, a group's count is still its distinct products, so `having` and
+    `orderBy` on it agree with the joined statement's."""
+    carbon = await factories.make_certification(db, category=models.CertificationCategory.CARBON)
+    carbon_2 = await factories.make_certification(db, category=models.CertificationCategory.CARBON)
+    organic = await factories.make_certification(db, category=models.CertificationCategory.ORGANIC)
+    held = [[carbon, carbon_2], [carbon], [carbon_2], [organic], [], []]
+    for certifications in held:
+        product = await factories.make_product(db, category=models.ProductCategory.HOUSEHOLD)
+        for certification in certifications:
+            await factories.make_product_certification(
+                db, product, certification, valid_from=date(2022, 3, 1)
+            )
+    query = """
+    query ($where: ProductWhere) {
+      productsAggregate(
+        where: $where
+        groupBy: [CERTIFICATION_CATEGORY, CERTIFICATE_VALID_FROM_YEAR]
+        having: {count: {gte: 2}}
+        orderBy: [{field: COUNT, direction: DESC}]
+      ) {
+        groups { keys { certificationCategory certificateValidFromYear } count }
+      }
+    }
+    """
+    statements.reset()
+    unfiltered = await gql.data(query)
+    assert "NOT (EXISTS" in statements.statements[0]
+    joined = await gql.data(query, where={"category": {"in": ["HOUSEHOLD"]}})
+    for data in (unfiltered, joined):
+        groups = data["productsAggregate"]["groups"]
+        assert [(*g["keys"].values(), g["count"]) for g in groups] == [
+            ("CARBON", 2022, 3),
+            (None, None, 2),
+        ]
+
+
 async def _holdings(db: Database) -> dict[str, Any]:
     """Two companies holding blocks of one project, and the exchange's unsold inventory."""
     owner = await factories.make_company(db, slug="owner")
