@@ -316,7 +316,7 @@ class _Walk:
         return False
 
     def _returned(self, selection_set: SelectionSetNode, parent: Any, value: Any) -> int:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):  # executed data is plain dicts (and abc checks are slow)
             return 0
         return self._returned_in(self._costly(selection_set, parent), parent, value)
 
@@ -356,7 +356,7 @@ class _Walk:
         for item in items:
             if item is not None:
                 total += own
-                if costly and isinstance(item, Mapping):
+                if costly and isinstance(item, dict):
                     total += self._returned_in(costly, returned, item)
         return total
 
