@@ -33,13 +33,15 @@ from operator import eq
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import BinaryExpression
 
 from models.db import Database
 
 from .errors import InvalidInput
-from .scope import visible
+from .rows import columns, reader
+from .scope import scope_of, visible
 from .statements import Recent, frozen
 from .viewer import Viewer
 
@@ -161,6 +163,9 @@ class Aggregate:
     totals: Figures | None
     groups: list[Group]
     has_more_groups: bool
+    # Per dimension in `AggregateRequest.nodes`: the object each key names, as a read row
+    # (None where missing or out of the viewer's scope).
+    nodes: Mapping[str, Mapping[Any, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,9 +173,10 @@ class AggregateRequest:
     """An aggregate field's arguments and selection, as plain values.
 
     `wanted` holds the (function, measure) pairs the selection reads, for totals and groups
-    alike; `having` is a spec like `{"count": {"gt": 10}, "sum": {"quantity": {"gte": 1000}},
-    "and": [...], "or": [...]}`; `order` holds (term, descending) pairs whose term is "count",
-    "<function>:<measure>" or "key:<dimension>".
+    alike; `nodes` the dimensions whose keys the groups read (those naming objects get their
+    objects read by the same statement); `having` is a spec like `{"count": {"gt": 10},
+    "sum": {"quantity": {"gte": 1000}}, "and": [...], "or": [...]}`; `order` holds (term,
+    descending) pairs whose term is "count", "<function>:<measure>" or "key:<dimension>".
     """
 
     where: Spec | None = None
@@ -181,6 +187,7 @@ class AggregateRequest:
     totals: bool = True
     groups: bool = False
     wanted: frozenset[tuple[str, str]] = frozenset()
+    nodes: frozenset[str] = frozenset()
 
 
 def check_request(entity: EntityMap[Any], request: AggregateRequest) -> None:
@@ -281,6 +288,7 @@ def _request_key(request: AggregateRequest) -> Hashable:
         request.totals,
         request.groups,
         request.wanted,
+        request.nodes,
     )
 
 
@@ -321,6 +329,14 @@ class _Builder:
         self.money = sorted({m for _, m in self.wanted if entity.measures[m].unit is Unit.MONEY})
         self.dimensions = [entity.dimensions[name] for name in request.group_by]
         self.with_groups = bool(request.group_by) and request.groups
+        # (position, dimension, model) of the node keys whose objects are read too.
+        self.named = [
+            (i, name, model)
+            for i, name in enumerate(request.group_by)
+            if (model := entity.dimensions[name].node) is not None
+            and name in request.nodes
+            and self.with_groups
+        ]
         self.with_totals = request.totals or not self.with_groups
 
     # Statement
@@ -343,9 +359,24 @@ class _Builder:
                 )
             )
         if len(parts) == 1:
-            return parts[0].order_by(grouped.c.position)
+            return self._named(parts[0], grouped).order_by(grouped.c.position)
         union = sa.union_all(*parts).subquery("figures")
-        return sa.select(union).order_by(union.c.part, union.c.position)
+        return self._named(sa.select(union), union).order_by(union.c.part, union.c.position)
+
+    def _named(self, statement: Any, figures: Any) -> Any:
+        """`statement` with the columns of the objects its node keys name, joined by id (as
+        the same statement: the floor of W7 joins the company too), named n<i>_<j>."""
+        for i, _, model in self.named:
+            target: Any = aliased(model, name=f"named_{i}")
+            on = getattr(target, "id") == figures.c[f"k{i}"]  # noqa: B009
+            scope = scope_of(model)
+            if scope is not None:
+                on = sa.and_(on, scope.condition_on(target, self.viewer))
+            named = columns(model, sa.inspect(target).selectable)
+            statement = statement.outerjoin(target, on).add_columns(
+                *(column.label(f"n{i}_{j}") for j, column in enumerate(named))
+            )
+        return statement
 
     def _base(self, hops: Sequence[Hop]) -> Any:
         model = self.entity.model
@@ -541,6 +572,9 @@ class _Builder:
             (name, at[f"k{i}"], _decoder(self.dimensions[i]))
             for i, name in enumerate(self.request.group_by)
         ]
+        # (dimension, key column, first column of the object, its reader)
+        named = [(name, at[f"k{i}"], at[f"n{i}_0"], reader(model)) for i, name, model in self.named]
+        nodes: dict[str, dict[Any, Any]] = {name: {} for name, *_ in named}
         figures = self._figure_readers(at)
         part = at["part"] if self.with_groups else None  # totals alone have no `part`
         totals: Figures | None = None
@@ -549,6 +583,9 @@ class _Builder:
             if part is not None and row[part] == 0:
                 decoded = {name: decode(row[i]) for name, i, decode in keys}
                 groups.append(Group(decoded, figures(row)))
+                for name, key, first, make in named:
+                    if row[key] is not None:
+                        nodes[name][row[key]] = None if row[first] is None else make(row[first:])
             else:
                 totals = figures(row)
         has_more = len(groups) > self.first
@@ -556,6 +593,7 @@ class _Builder:
             totals=totals if self.request.totals else None,
             groups=groups[: self.first],
             has_more_groups=has_more,
+            nodes=nodes,
         )
 
     def _figure_readers(self, at: Mapping[str, int]) -> Callable[[Sequence[Any]], Figures]:

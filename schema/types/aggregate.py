@@ -27,7 +27,6 @@ from resolvers.aggregate import (
     aggregate,
 )
 from resolvers.entity_map import EntityMap
-from resolvers.loaders import load_by_id
 from schema.context import Info
 from schema.enums import described
 from schema.execution import NORMAL_PATH, ExecutionContext, SelfCompleting
@@ -334,6 +333,7 @@ class AggregateField:
             request = _request(
                 info,
                 measures=measures,
+                keys=keys,
                 where=where,
                 group_by=[str(g) for g in group_by or []],
                 having=having,
@@ -347,8 +347,7 @@ class AggregateField:
                 viewer=info.context.viewer,
                 also=also,
             )
-            nodes = await _nodes(info, entity, result, _selected_keys(info, keys))
-            return _Answer(self, request, result, nodes)
+            return _Answer(self, request, result)
 
         resolve.__annotations__ = {
             "info": Info,
@@ -457,18 +456,17 @@ class _Answer(SelfCompleting):
         field: AggregateField,
         request: AggregateRequest,
         result: Aggregate,
-        nodes: Mapping[str, Mapping[Any, Any]],
     ) -> None:
         self.field = field
         self.request = request
         self.result = result
-        self.nodes = nodes
+        self.nodes = result.nodes
         self.money = field.money
         self.dimensions = field.dimension_names
         self.measures = field.measure_names
 
     def objects(self) -> Any:
-        return _Build(self.field, self.request, self.nodes).result(self.result)
+        return _Build(self.field, self.request, self.result.nodes).result(self.result)
 
     def complete(
         self,
@@ -630,51 +628,11 @@ def _value(figures: Figures, function: str, name: str, money: bool) -> Any:
     return Money.from_cents(int(figure), currency)
 
 
-def _selected_keys(info: Info, keys: Mapping[str, str]) -> set[str]:
-    """The dimensions whose keys the selection reads in `groups { keys { … } }`."""
-    raw = info._raw_info
-    top = selected_fields(raw.field_nodes, raw.fragments)
-    groups = [node for node in top if node.name.value == "groups"]
-    in_keys = [node for node in selected_fields(groups, raw.fragments) if node.name.value == "keys"]
-    return {
-        keys[node.name.value]
-        for node in selected_fields(in_keys, raw.fragments)
-        if node.name.value in keys
-    }
-
-
-async def _nodes(
-    info: Info, entity: EntityMap[Any], result: Aggregate, selected: set[str]
-) -> dict[str, dict[Any, Any]]:
-    """The objects the selected node keys name, by dimension and id, all of a model in one
-    statement (None where missing or out of the viewer's scope).
-
-    Read directly rather than through the request's dataloaders: a hundred groups name a
-    hundred objects at once, and a future per key cost more than reading them (profiled).
-    """
-    wanted = {
-        name: model
-        for name in selected
-        if (model := entity.dimensions[name].node) is not None and result.groups
-    }
-    ids: dict[type[Any], set[Any]] = {}
-    for name, model in wanted.items():
-        ids.setdefault(model, set()).update(
-            k for g in result.groups if (k := g.keys.get(name)) is not None
-        )
-    context = info.context
-    read: dict[type[Any], dict[Any, Any]] = {}
-    for model, unique in ids.items():
-        keys = list(unique)
-        found = await load_by_id(context.db, model, keys, viewer=context.viewer)
-        read[model] = dict(zip(keys, found, strict=True))
-    return {name: read[model] for name, model in wanted.items()}
-
-
 def _request(
     info: Info,
     *,
     measures: Mapping[str, str],
+    keys: Mapping[str, str],
     where: Any,
     group_by: list[str],
     having: Any,
@@ -682,16 +640,23 @@ def _request(
     first: int | None,
 ) -> AggregateRequest:
     """The arguments as plain values, and what the selection reads (so the statement computes
-    only those figures)."""
+    only those figures, and reads the objects of only those keys)."""
     raw = info._raw_info
     top = selected_fields(raw.field_nodes, raw.fragments)
     groups = [node for node in top if node.name.value == "groups"]
+    in_groups = selected_fields(groups, raw.fragments)
     wanted = {
         (node.name.value, measures[value.name.value])
-        for node in [*top, *selected_fields(groups, raw.fragments)]
+        for node in [*top, *in_groups]
         if node.name.value in FUNCTIONS
         for value in selected_fields([node], raw.fragments)
         if value.name.value in measures
+    }
+    in_keys = [node for node in in_groups if node.name.value == "keys"]
+    read_keys = {
+        keys[node.name.value]
+        for node in selected_fields(in_keys, raw.fragments)
+        if node.name.value in keys
     }
     return AggregateRequest(
         where=to_spec(where),
@@ -704,4 +669,5 @@ def _request(
         totals=any(node.name.value in {"count", *FUNCTIONS} for node in top),
         groups=bool(groups),
         wanted=frozenset(wanted),
+        nodes=frozenset(read_keys & set(group_by)),
     )
