@@ -178,8 +178,9 @@ def actual_cost(
 
 
 # A field that can cost something, as the walk over returned data needs it: its response key,
-# its own cost per item, its named type and the selections under it.
-_CostlyField = tuple[str, int, GraphQLNamedType, SelectionSetNode | None]
+# its own cost per item, its named type and what can cost under it.
+_CostlyField = tuple[str, int, GraphQLNamedType, "_Costly"]
+_Costly = list["_CostlyField | InlineFragmentNode | FragmentSpreadNode"]
 
 
 class _Walk:
@@ -206,9 +207,7 @@ class _Walk:
         self.variables = {**defaults, **(variables or {})}
         self._requested_fragments: dict[tuple[str, int], int] = {}  # by (name, page size)
         self._returned_fragments: dict[tuple[str, int], int] = {}  # by (name, id of the object)
-        self._costly_selections: dict[
-            tuple[int, int], list[_CostlyField | InlineFragmentNode | FragmentSpreadNode]
-        ] = {}
+        self._costly_selections: dict[tuple[int, int], _Costly] = {}
 
     def _root(self) -> GraphQLObjectType:
         root = self.schema.get_root_type(self.operation.operation)
@@ -269,12 +268,12 @@ class _Walk:
     def actual(self, data: Mapping[str, Any]) -> int:
         return self._returned(self.operation.selection_set, self._root(), data)
 
-    def _costly(
-        self, selection_set: SelectionSetNode, parent: Any
-    ) -> list[_CostlyField | InlineFragmentNode | FragmentSpreadNode]:
+    def _costly(self, selection_set: SelectionSetNode | None, parent: Any) -> _Costly:
         """The selections that can cost anything: not scalars, enums or introspection; each
-        field with what costing it needs. Worked out once per selection set and type, not
-        once per returned object."""
+        field with what costing it needs, down to the leaves. Worked out once per selection
+        set and type, not once per returned object."""
+        if selection_set is None:
+            return []
         key = (id(selection_set), id(parent))
         costly = self._costly_selections.get(key)
         if costly is None:
@@ -291,7 +290,8 @@ class _Walk:
                 returned = get_named_type(field.type)
                 if kind.own or self._may_cost(selection.selection_set, returned):
                     response_key = selection.alias.value if selection.alias else name
-                    costly.append((response_key, kind.own, returned, selection.selection_set))
+                    inner = self._costly(selection.selection_set, returned)
+                    costly.append((response_key, kind.own, returned, inner))
         return costly
 
     def _may_cost(self, selection_set: SelectionSetNode | None, parent: Any) -> bool:
@@ -320,12 +320,7 @@ class _Walk:
             return 0
         return self._returned_in(self._costly(selection_set, parent), parent, value)
 
-    def _returned_in(
-        self,
-        costly: list[_CostlyField | InlineFragmentNode | FragmentSpreadNode],
-        parent: Any,
-        value: Mapping[str, Any],
-    ) -> int:
+    def _returned_in(self, costly: _Costly, parent: Any, value: Mapping[str, Any]) -> int:
         total = 0
         for selection in costly:
             if isinstance(selection, tuple):
@@ -344,14 +339,12 @@ class _Walk:
         return total
 
     def _returned_field(self, field: _CostlyField, value: Mapping[str, Any]) -> int:
-        response_key, own, returned, selection_set = field
+        response_key, own, returned, costly = field
         result = value.get(response_key)
         # Skipped fields and fields of fragments on another type are absent; nulls cost nothing.
         if result is None:
             return 0
         items = result if isinstance(result, list) else [result]
-        # Worked out once for all the items of a list (a hundred groups, a page of nodes).
-        costly = self._costly(selection_set, returned) if selection_set is not None else []
         total = 0
         for item in items:
             if item is not None:
