@@ -79,8 +79,8 @@ class Hop:
 
     To one row (`many=False`): `target` is outer-joined on `on`, after the hop it starts from
     (`after`), e.g. credit block -> issuance -> project. To many rows (`many=True`): `target`
-    and `then` form a subquery of related rows whose `owner` column names the entity row; it is
-    joined as DISTINCT (owner, keys) rows.
+    and `then` form a subquery of related rows whose `owner` column names the entity row,
+    those meeting `where` if given; it is joined as DISTINCT (owner, keys) rows.
     """
 
     target: Any
@@ -89,6 +89,7 @@ class Hop:
     many: bool = False
     owner: Any = None
     then: tuple[tuple[Any, Any], ...] = ()
+    where: Any = None
 
     def chain(self) -> list[Hop]:
         """This hop preceded by the hops it starts from."""
@@ -459,7 +460,7 @@ class _Builder:
         ).select_from(hop.target)
         for target, onclause in hop.then:
             rows = rows.join(target, onclause)
-        return rows
+        return rows if hop.where is None else rows.where(hop.where)
 
     def _related_rows_suffice(self, many: Mapping[Hop, Sequence[tuple[int, Dimension]]]) -> bool:
         """Whether the groups can be read off one to-many hop's rows without the entity's."""
@@ -635,6 +636,8 @@ def _always_owned(hop: Hop, primary_key: Any) -> bool:
     """Whether every row of a to-many hop's first table names an entity row (its owner column
     is a non-null foreign key to the entity's primary key) and yields a related row (each
     further join follows a non-null foreign key)."""
+    if hop.where is not None:  # a row of its first table may not count
+        return False
     owner = hop.owner.property.columns[0]
     key = primary_key.property.columns[0]
     if owner.nullable or not any(fk.column is key for fk in owner.foreign_keys):

@@ -40,6 +40,7 @@ from .entity_map import (
 )
 from .errors import InvalidInput
 from .pagination import Listing, Nesting, SortKey
+from .statements import utc_today
 from .viewer import Viewer
 
 _certificate = col(ProductCertification.product_id) == col(Product.id)
@@ -135,6 +136,19 @@ CERTIFICATES = Hop(
     owner=_held.product_id,
     then=((_held_certification, _held_certification.id == _held.certification_id),),
 )
+# The certificates valid today: what makes a product Climate Pledge Friendly now.
+_current = aliased(ProductCertification, name="current")
+_current_certification = aliased(Certification, name="current_certification")
+CURRENT_CERTIFICATES = Hop(
+    _current,
+    many=True,
+    owner=_current.product_id,
+    then=((_current_certification, _current_certification.id == _current.certification_id),),
+    where=sa.and_(
+        col(_current.valid_from) <= utc_today(),
+        sa.or_(col(_current.valid_to).is_(None), col(_current.valid_to) >= utc_today()),
+    ),
+)
 _first_certificate = (
     select(
         col(ProductCertification.product_id).label("product_id"),
@@ -183,6 +197,14 @@ PRODUCTS: EntityMap[Product] = EntityMap(
         "certification": Dimension(_held.certification_id, via=CERTIFICATES, node=Certification),
         "certification_category": Dimension(
             _held_certification.category, via=CERTIFICATES, enum=CertificationCategory
+        ),
+        "current_certification": Dimension(
+            _current.certification_id, via=CURRENT_CERTIFICATES, node=Certification
+        ),
+        "current_certification_category": Dimension(
+            _current_certification.category,
+            via=CURRENT_CERTIFICATES,
+            enum=CertificationCategory,
         ),
         **time_buckets("certificate_valid_from", _held.valid_from, via=CERTIFICATES),
         **time_buckets("certified_since", _first_certificate.c.since, via=FIRST_CERTIFICATE),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -103,3 +104,26 @@ def _in_list(element: _KeysIn, compiler: Any, **kw: Any) -> str:
 def _any_of_array(element: _KeysIn, compiler: Any, **kw: Any) -> str:
     array = sa.bindparam(element.name, type_=ARRAY(element.column.type))
     return str(compiler.process(element.column == sa.any_(array), **kw))
+
+
+class _UTCToday(ColumnElement[date]):
+    """Today's date in UTC, as the database computes it; see `utc_today`."""
+
+    inherit_cache = True
+    type = sa.Date()
+
+
+def utc_today() -> ColumnElement[date]:
+    """Today in UTC, computed by the database when the statement runs, so a statement built
+    once stays right after midnight (and whatever the server's time zone)."""
+    return _UTCToday()
+
+
+@compiles(_UTCToday)
+def _sqlite_today(_element: _UTCToday, _compiler: Any, **_kw: Any) -> str:
+    return "date('now')"  # SQLite's clock is UTC; dates are stored as YYYY-MM-DD text
+
+
+@compiles(_UTCToday, "postgresql")
+def _postgresql_today(_element: _UTCToday, _compiler: Any, **_kw: Any) -> str:
+    return "CAST(timezone('UTC', now()) AS DATE)"

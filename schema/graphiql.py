@@ -255,24 +255,21 @@ query Signatories {
         "variables": "{}",
     },
     {
-        "query": """# Climate Pledge Friendly products (a certificate valid on the day) by
-# certification, by certification category and by store category. A product with
-# several certifications counts once in each of them.
+        "query": """# Climate Pledge Friendly products by the certifications that make them so today
+# (certificates valid today, UTC), by their categories, and by store category on a
+# day. A product with several certifications counts once in each of them; the null
+# group holds the products without a valid certificate today.
 query FriendlyProducts($day: Date!) {
   byCertification: productsAggregate(
-    where: {climatePledgeFriendlyOn: $day}
-    groupBy: [CERTIFICATION]
+    groupBy: [CURRENT_CERTIFICATION]
     orderBy: [{field: COUNT, direction: DESC}]
     first: 10
   ) {
     count
-    groups { keys { certification { name issuer } } count }
+    groups { keys { currentCertification { name issuer } } count }
   }
-  byCertificationCategory: productsAggregate(
-    where: {climatePledgeFriendlyOn: $day}
-    groupBy: [CERTIFICATION_CATEGORY]
-  ) {
-    groups { keys { certificationCategory } count }
+  byCertificationCategory: productsAggregate(groupBy: [CURRENT_CERTIFICATION_CATEGORY]) {
+    groups { keys { currentCertificationCategory } count }
   }
   byCategory: productsAggregate(where: {climatePledgeFriendlyOn: $day}, groupBy: [CATEGORY]) {
     groups { keys { category } count avg { price { amount currency } } }

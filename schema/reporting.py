@@ -63,12 +63,22 @@ PRODUCT = AggregateField(
         "currency": "The price's currency (ISO 4217).",
         "brand_company": "The company behind the brand.",
         "certification": (
-            "A certification the product holds: a product counts once in each of its"
-            " certifications (so groups can add up to more than the total)."
+            "A certification the product holds or has held (any of its certificates, expired"
+            " ones included): a product counts once in each of its certifications (so groups"
+            " can add up to more than the total)."
         ),
         "certification_category": (
-            "The category of a certification the product holds: a product counts once in each"
-            " category it holds."
+            "The category of a certification the product holds or has held: a product counts"
+            " once in each such category."
+        ),
+        "current_certification": (
+            "A certification the product holds today (a certificate valid on the current day,"
+            " UTC): what makes it Climate Pledge Friendly now. A product counts once in each;"
+            " products without one form the group with a null key."
+        ),
+        "current_certification_category": (
+            "The category of a certification the product holds today (UTC): a product counts"
+            " once in each such category; products without one form the group with a null key."
         ),
         "certificate_valid_from": (
             "When one of its certificates became valid: a product counts once per such period"

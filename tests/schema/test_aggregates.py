@@ -320,6 +320,67 @@ async def test_counts_read_off_the_certificates_filter_and_order_like_the_join(
         ]
 
 
+async def test_current_certifications_count_only_certificates_valid_today(
+    db: Database, gql: GraphQLClient
+) -> None:
+    """Climate Pledge Friendly products by certification: an expired or future certificate
+    makes no product friendly today, though CERTIFICATION (every certificate) counts it."""
+    today = datetime.now(UTC).date()
+    month = timedelta(days=30)
+    carbon = await factories.make_certification(
+        db, slug="carbon", category=models.CertificationCategory.CARBON
+    )
+    organic = await factories.make_certification(
+        db, slug="organic", category=models.CertificationCategory.ORGANIC
+    )
+    expired = {"valid_from": today - 12 * month, "valid_to": today - month}
+    current = {"valid_from": today - month, "valid_to": today + month}
+    open_ended = {"valid_from": today}
+    future = {"valid_from": today + month}
+    held = [
+        [(organic, expired), (carbon, current)],
+        [(carbon, open_ended)],
+        [(organic, expired)],
+        [(organic, future)],
+    ]
+    for certificates in held:
+        product = await factories.make_product(db, category=models.ProductCategory.HOUSEHOLD)
+        for certification, validity in certificates:
+            await factories.make_product_certification(db, product, certification, **validity)
+    query = """
+    query ($where: ProductWhere) {
+      now: productsAggregate(where: $where, groupBy: [CURRENT_CERTIFICATION]) {
+        groups { keys { currentCertification { slug } } count }
+      }
+      nowByCategory: productsAggregate(where: $where, groupBy: [CURRENT_CERTIFICATION_CATEGORY]) {
+        groups { keys { currentCertificationCategory } count }
+      }
+      ever: productsAggregate(where: $where, groupBy: [CERTIFICATION]) {
+        groups { keys { certification { slug } } count }
+      }
+    }
+    """
+    for where in (None, {"category": {"in": ["HOUSEHOLD"]}}):
+        data = await gql.data(query, where=where)
+        now = data["now"]["groups"]
+        assert [
+            ((g["keys"]["currentCertification"] or {}).get("slug"), g["count"]) for g in now
+        ] == [
+            ("carbon", 2),
+            (None, 2),
+        ]
+        by_category = data["nowByCategory"]["groups"]
+        assert [(g["keys"]["currentCertificationCategory"], g["count"]) for g in by_category] == [
+            ("CARBON", 2),
+            (None, 2),
+        ]
+        ever = data["ever"]["groups"]
+        assert sorted((g["keys"]["certification"]["slug"], g["count"]) for g in ever) == [
+            ("carbon", 2),
+            ("organic", 3),
+        ]
+
+
 async def _holdings(db: Database) -> dict[str, Any]:
     """Two companies holding blocks of one project, and the exchange's unsold inventory."""
     owner = await factories.make_company(db, slug="owner")
