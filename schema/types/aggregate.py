@@ -437,11 +437,11 @@ class _Build:
         return self.field.keys(**keys)
 
 
-# How one field of a figures object (an aggregate's totals or one group) is completed, by
-# response key: "typename" (the type's name), "count", "more" (hasMoreGroups), "figures"
-# (a function's values: (response key, measure, money, leaf or Money type, details) each),
-# "keys" ((response key, dimension, leaf or node type, details) each), "groups" (the steps
-# of each group).
+# How one field of a figures object (an aggregate's totals or one group) is completed:
+# (response key, kind, how), the kind "typename" (how: the type's name), "count", "more"
+# (hasMoreGroups), "figures" (how: the function and its parts), "keys" (how: the parts) or
+# "groups" (how: the steps of each group). A part is (response key, measure or dimension,
+# its type, its field details), or (response key, None, type name) for __typename.
 _Step = tuple[str, str, Any]
 
 
@@ -575,22 +575,13 @@ class _Answer(SelfCompleting):
         keys: Mapping[str, Any],
         info: GraphQLResolveInfo[Any],
     ) -> Any:
-        data: dict[str, Any] = {}
-        for key, dimension, key_type, details in parts:
-            if dimension is None:
-                data[key] = key_type
-                continue
-            value = keys.get(dimension)
-            if value is not None and dimension in self.nodes:
-                value = self.nodes[dimension].get(value)
-                if value is not None:
-                    value = execution.complete_plain(key_type, details, value, info)
-            elif value is not None:
-                value = key_type.coerce_output_value(value)
-            if value is NORMAL_PATH:
-                return NORMAL_PATH
-            data[key] = value
-        return data
+        def read(dimension: str) -> Any:
+            key = keys.get(dimension)
+            if key is None or dimension not in self.nodes:
+                return key
+            return self.nodes[dimension].get(key)
+
+        return self._filled(execution, parts, read, info)
 
     def _figures(
         self,
@@ -600,16 +591,30 @@ class _Answer(SelfCompleting):
         figures: Figures,
         info: GraphQLResolveInfo[Any],
     ) -> Any:
+        def read(measure: str) -> Any:
+            return _value(figures, function, measure, measure in self.money)
+
+        return self._filled(execution, parts, read, info)
+
+    @staticmethod
+    def _filled(
+        execution: ExecutionContext,
+        parts: list[tuple[str, str | None, Any, FieldDetailsList]],
+        read: Callable[[str], Any],
+        info: GraphQLResolveInfo[Any],
+    ) -> Any:
+        """A keys or values object: each part's value by `read`, completed as an object (the
+        object a key names, money) or as a leaf."""
         data: dict[str, Any] = {}
-        for key, measure, value_type, details in parts:
-            if measure is None:
-                data[key] = value_type
+        for key, name, part_type, details in parts:
+            if name is None:  # __typename
+                data[key] = part_type
                 continue
-            value = _value(figures, function, measure, measure in self.money)
-            if value is not None and measure in self.money:
-                value = execution.complete_plain(value_type, details, value, info)
+            value = read(name)
+            if value is not None and isinstance(part_type, GraphQLObjectType):
+                value = execution.complete_plain(part_type, details, value, info)
             elif value is not None:
-                value = value_type.coerce_output_value(value)
+                value = part_type.coerce_output_value(value)
             if value is NORMAL_PATH:
                 return NORMAL_PATH
             data[key] = value
