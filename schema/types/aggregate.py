@@ -441,7 +441,7 @@ class _Build:
 # (response key, kind, how), the kind "typename" (how: the type's name), "count", "more"
 # (hasMoreGroups), "figures" (how: the function and its parts), "keys" (how: the parts) or
 # "groups" (how: the steps of each group). A part is (response key, measure or dimension,
-# its type, its field details), or (response key, None, type name) for __typename.
+# its type, its field details); for __typename, None and the type name stand in the middle.
 _Step = tuple[str, str, Any]
 
 
