@@ -70,14 +70,14 @@ class GraphQLView(GraphQL[Context, None]):
             allowed_origins=settings.cors_origins,
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
-        self._settings = settings
+        self.settings = settings
         self._graphiql_html = graphiql_html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        exchange = Exchange(Request(scope, receive), self._settings)
+        exchange = Exchange(Request(scope, receive), self.settings)
         try:
             response = await self.respond(exchange)
         except HTTPError as error:
@@ -107,7 +107,7 @@ class GraphQLView(GraphQL[Context, None]):
                                 db,
                                 viewer,
                                 client_address=client.host if client else None,
-                                settings=self._settings,
+                                settings=self.settings,
                                 budget=state.budget,
                             ),
                             request_id=exchange.request_id,

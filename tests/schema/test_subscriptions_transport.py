@@ -1,4 +1,5 @@
-"""The WebSocket transport: graphql-transport-ws only, origins checked, subscriptions capped."""
+"""The WebSocket transport: graphql-transport-ws only, origins checked, subscriptions capped,
+queries and mutations refused (they are served over HTTP)."""
 
 from __future__ import annotations
 
@@ -129,3 +130,41 @@ def test_subscriptions_per_connection_are_capped(client: TestClient) -> None:
     assert error["extensions"]["code"] == "SUBSCRIPTION_LIMIT_EXCEEDED"
     assert "At most 2 subscriptions" in error["message"]
     assert after_complete == {"id": "4", "type": "next", "payload": {"data": {"ticks": 1}}}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["{ ok }", "query Named { ok }", "mutation { anything }"],
+)
+def test_queries_and_mutations_are_refused_with_a_code_and_nothing_runs(
+    client: TestClient, query: str
+) -> None:
+    with connect(client) as ws:
+        ws.send_json({"type": "connection_init"})
+        ws.receive_json()
+        ws.send_json(subscribe("1", query))
+        refused = ws.receive_json()
+        ws.send_json(subscribe("2"))  # the connection still serves subscriptions
+        after = ws.receive_json()
+
+    assert refused["id"] == "1"
+    assert refused["type"] == "error"
+    [error] = refused["payload"]
+    assert error["extensions"]["code"] == "SUBSCRIPTIONS_ONLY"
+    assert "served over HTTP" in error["message"]
+    assert after == {"id": "2", "type": "next", "payload": {"data": {"ticks": 1}}}
+
+
+def test_the_real_schema_refuses_queries_over_websocket_without_a_server_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(database_settings=empty_database(tmp_path))
+    with TestClient(app) as client, connect(client) as ws:
+        ws.send_json({"type": "connection_init"})
+        ws.receive_json()
+        ws.send_json(subscribe("1", "{ viewer { role } creditBlocks(first: 1) { totalCount } }"))
+        refused = ws.receive_json()
+
+    assert refused["type"] == "error"
+    assert refused["payload"][0]["extensions"]["code"] == "SUBSCRIPTIONS_ONLY"
+    assert not [r for r in caplog.records if r.levelname in {"ERROR", "CRITICAL"}]
