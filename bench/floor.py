@@ -160,6 +160,11 @@ async def _keep_session(_connection: Any) -> None:
     return None
 
 
+async def _empty(_request: Request) -> Response:
+    """W0: the answer to `{ __typename }`, without the database: the bare HTTP round trip."""
+    return Response(b'{"data":{"__typename":"Query"}}', media_type="application/json")
+
+
 async def _healthz(_request: Request) -> Response:
     return PlainTextResponse("ok")
 
@@ -190,5 +195,6 @@ def create_app() -> Starlette:
         Route(path, endpoint(statement, names), methods=["POST"])
         for path, (statement, names) in STATEMENTS.items()
     ]
+    routes.append(Route("/w0", _empty, methods=["POST"]))
     routes.append(Route("/healthz", _healthz))
     return Starlette(routes=routes, lifespan=lifespan)

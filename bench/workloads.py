@@ -182,6 +182,10 @@ def _w4_postgraphile(data: Json) -> Canonical:
     return _by_keys([[area, vintage, total] for (area, vintage), total in totals.items()])
 
 
+def _w0(data: Json) -> Canonical:
+    return [data["__typename"]]
+
+
 def _w6(data: Json) -> Canonical:
     return _by_keys(
         [
@@ -206,6 +210,14 @@ def _w7(data: Json) -> Canonical:
         for g in data["retirementsAggregate"]["groups"]
     ]
 
+
+# The same document for both GraphQL servers: only the root type's name, no data.
+W0_GRAPHQL = "{ __typename }"
+W0_NOTE = (
+    "W0: a reference, not a target: the fixed cost of any request through each server. The"
+    " floor answers it without the database, as its bare HTTP route; an aggregate's ratio to the"
+    " floor cannot exceed pledgegraph's W0 req/s over the floor's req/s for that aggregate."
+)
 
 W1_PLEDGEGRAPH = """
 query W1($category: ProductCategory!) {
@@ -376,6 +388,20 @@ def build_workloads(
     """Every workload; W5 needs each system's position of the W5_SKIP-th product (the driver
     finds them only when it runs W5)."""
     return [
+        Workload(
+            key="W0",
+            title="empty request",
+            pledgegraph=W0_GRAPHQL,
+            postgraphile=W0_GRAPHQL,
+            floor={"floor": "/w0"},
+            pledgegraph_variables={},
+            postgraphile_variables={},
+            floor_params={},
+            read_pledgegraph=_w0,
+            read_postgraphile=_w0,
+            min_size=1,
+            note=W0_NOTE,
+        ),
         Workload(
             key="W1",
             title="frontend listing",
