@@ -171,6 +171,32 @@ async def set_net_zero_target(
     return await write(db, work)
 
 
+async def withdraw_net_zero_target(
+    db: Database, *, viewer: Viewer, company_id: int | None
+) -> Written[BuyerCommitment]:
+    """Withdraw the company's declared net-zero target; the attestation is left as it is.
+
+    Condition 1 then rests on a Climate Pledge signature alone. With no target, nothing is
+    claimed to be published: the provenance is UNCONFIRMED.
+    """
+    company = acting_company(viewer, company_id, "withdraw a net-zero target")
+
+    async def work() -> BuyerCommitment:
+        unknown = await company_problem(db, company)
+        if unknown is not None:
+            raise Refused([unknown])
+        assert company is not None
+        withdrawn = {
+            "net_zero_target_year": None,
+            "target_covers_scopes_1_to_3": False,
+            "target_evidence_url": None,
+            "provenance": Provenance.UNCONFIRMED,
+        }
+        return await _upsert(db, company, withdrawn)
+
+    return await write(db, work)
+
+
 async def attest_residual_use(
     db: Database, *, viewer: Viewer, company_id: int | None, attested: bool
 ) -> Written[BuyerCommitment]:

@@ -64,8 +64,15 @@ class ResidualUseAttestInput:
     )
 
 
-@strawberry.type(description="The result of `netZeroTargetSet`.")
-class NetZeroTargetSetPayload:
+@strawberry.input(description="The company whose net-zero target to withdraw.")
+class NetZeroTargetWithdrawInput:
+    company_id: strawberry.ID | None = strawberry.field(default=None, description=COMPANY_ID)
+
+
+@strawberry.type
+class _CommitmentPayload:
+    """What each buyer-commitment mutation returns."""
+
     buyer_commitment: models.BuyerCommitment | None = strawberry.field(
         graphql_type=BuyerCommitment | None,
         description="The company's declarations as stored; null if nothing was written.",
@@ -80,24 +87,21 @@ class NetZeroTargetSetPayload:
     )
     async def company(self, info: Info) -> models.Company | None:
         return await _company(info, self.buyer_commitment)
+
+
+@strawberry.type(description="The result of `netZeroTargetSet`.")
+class NetZeroTargetSetPayload(_CommitmentPayload):
+    pass
+
+
+@strawberry.type(description="The result of `netZeroTargetWithdraw`.")
+class NetZeroTargetWithdrawPayload(_CommitmentPayload):
+    pass
 
 
 @strawberry.type(description="The result of `residualUseAttest`.")
-class ResidualUseAttestPayload:
-    buyer_commitment: models.BuyerCommitment | None = strawberry.field(
-        graphql_type=BuyerCommitment | None,
-        description="The company's declarations as stored; null if nothing was written.",
-    )
-    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
-
-    @strawberry.field(
-        description=(
-            "The company, to read its `creditEligibility` again; null if nothing was written."
-        ),
-        graphql_type=Company | None,
-    )
-    async def company(self, info: Info) -> models.Company | None:
-        return await _company(info, self.buyer_commitment)
+class ResidualUseAttestPayload(_CommitmentPayload):
+    pass
 
 
 async def _company(info: Info, commitment: models.BuyerCommitment | None) -> models.Company | None:
@@ -134,6 +138,29 @@ class EligibilityMutations:
         )
         commitment, errors = outcome(info, written)
         return NetZeroTargetSetPayload(buyer_commitment=commitment, user_errors=errors)
+
+    @strawberry.mutation(
+        description=(
+            "Withdraw a company's declared net-zero target: the NET_ZERO_TARGET buyer condition"
+            " then rests on a Climate Pledge signature alone. The attestation is left as it is;"
+            f" withdrawing when no target is declared changes nothing but `updatedAt`. {WHO}"
+        )
+    )
+    async def net_zero_target_withdraw(
+        self,
+        info: Info,
+        input: Annotated[
+            NetZeroTargetWithdrawInput,
+            strawberry.argument(name="input", description="The company."),
+        ],
+    ) -> NetZeroTargetWithdrawPayload | None:
+        written = await eligibility.withdraw_net_zero_target(
+            info.context.db,
+            viewer=info.context.viewer,
+            company_id=_company_id(input.company_id),
+        )
+        commitment, errors = outcome(info, written)
+        return NetZeroTargetWithdrawPayload(buyer_commitment=commitment, user_errors=errors)
 
     @strawberry.mutation(
         description=(

@@ -51,6 +51,22 @@ mutation ($input: ResidualUseAttestInput!) {
     userErrors { field message code }
   }
 }"""
+WITHDRAW = """
+mutation ($input: NetZeroTargetWithdrawInput!) {
+  netZeroTargetWithdraw(input: $input) {
+    buyerCommitment {
+      netZeroTargetYear coversScopes1To3 evidenceUrl residualUseAttestedAt provenance
+    }
+    company { slug creditEligibility { eligible checks { criterion met detail } } }
+    userErrors { field message code }
+  }
+}"""
+# What each declaration needs besides the company.
+GIVEN: dict[str, dict[str, Any]] = {
+    "target": {"year": 2040, "coversScopes1To3": True},
+    "attest": {"attested": True},
+    "withdraw": {},
+}
 LAST_FULL_YEAR = reporting_years()[-1]
 EVIDENCE = "https://acme.example/net-zero-plan.pdf"
 
@@ -387,6 +403,35 @@ async def test_withdrawing_the_attestation_makes_the_company_ineligible(
     }
 
 
+@pytest.mark.parametrize("signatory", [False, True])
+async def test_withdrawing_the_target_leaves_the_signature_and_the_attestation(
+    gql: GraphQLClient, db: Database, signatory: bool
+) -> None:
+    company = await buyer(db, target_evidence_url=EVIDENCE, provenance=models.Provenance.SOURCED)
+    if signatory:
+        await factories.make_signature(db, company, net_zero_target_year=2040)
+    attested_at = await _attested_at(gql, company)
+
+    payload = (await gql.as_viewer(partner_of(company)).data(WITHDRAW, input={}))[
+        "netZeroTargetWithdraw"
+    ]
+
+    assert payload["userErrors"] == []
+    assert payload["buyerCommitment"] == {
+        "netZeroTargetYear": None,
+        "coversScopes1To3": False,
+        "evidenceUrl": None,
+        "residualUseAttestedAt": attested_at,
+        "provenance": "UNCONFIRMED",
+    }
+    target = payload["company"]["creditEligibility"]["checks"][0]
+    assert target["criterion"] == "NET_ZERO_TARGET"
+    assert target["met"] is signatory
+    if not signatory:
+        assert target["detail"] == "No net-zero target declared."
+    assert payload["company"]["creditEligibility"]["eligible"] is signatory
+
+
 async def test_attesting_again_renews_the_date(gql: GraphQLClient, db: Database) -> None:
     long_ago = datetime(2024, 1, 15, tzinfo=UTC)
     company = await buyer(db, residual_use_attested_at=long_ago)
@@ -431,12 +476,14 @@ async def test_a_partner_may_name_its_own_company(gql: GraphQLClient, db: Databa
     assert payload["company"]["slug"] == company.slug
 
 
-@pytest.mark.parametrize(("document", "name"), [(SET_TARGET, "target"), (ATTEST, "attest")])
+@pytest.mark.parametrize(
+    ("document", "name"), [(SET_TARGET, "target"), (ATTEST, "attest"), (WITHDRAW, "withdraw")]
+)
 async def test_an_admin_must_name_an_existing_company(
     gql: GraphQLClient, db: Database, document: str, name: str
 ) -> None:
     admin = gql.as_viewer(ADMIN)
-    given = {"year": 2040, "coversScopes1To3": True} if name == "target" else {"attested": True}
+    given = GIVEN[name]
     unknown = {"companyId": to_base64("Company", 2_000_000_000)}
     before = await commitment_count(db)
 
@@ -482,7 +529,9 @@ async def test_bad_targets_are_refused_and_nothing_is_written(
 
 
 @pytest.mark.parametrize("who", ["anonymous", "partner of another company", "partner, no company"])
-@pytest.mark.parametrize(("document", "name"), [(SET_TARGET, "target"), (ATTEST, "attest")])
+@pytest.mark.parametrize(
+    ("document", "name"), [(SET_TARGET, "target"), (ATTEST, "attest"), (WITHDRAW, "withdraw")]
+)
 async def test_only_the_company_or_an_admin_may_declare(
     gql: GraphQLClient, db: Database, who: str, document: str, name: str
 ) -> None:
@@ -493,7 +542,7 @@ async def test_only_the_company_or_an_admin_may_declare(
         "partner of another company": partner_of(other),
         "partner, no company": Viewer(role=Role.PARTNER),
     }[who]
-    given = {"year": 2030, "coversScopes1To3": True} if name == "target" else {"attested": True}
+    given = GIVEN[name]
     before = await gql.as_viewer(ADMIN).data(ELIGIBILITY, slug=company.slug)
     count = await commitment_count(db)
 
