@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum, auto
-from typing import Any, cast
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -269,9 +269,10 @@ class _Walk:
         return self._returned(self.operation.selection_set, self._root(), data)
 
     def _costly(self, selection_set: SelectionSetNode | None, parent: Any) -> _Costly:
-        """The selections that can cost anything: not scalars, enums or introspection; each
-        field with what costing it needs, down to the leaves. Worked out once per selection
-        set and type, not once per returned object."""
+        """The selections that can cost anything, each field with what can cost under it, down
+        to the leaves: an aggregate group's `keys { vintage }` or `sum { quantity }` never
+        costs, so the walk skips it in every group. Worked out once per selection set and
+        type, not once per returned object."""
         if selection_set is None:
             return []
         key = (id(selection_set), id(parent))
@@ -279,41 +280,24 @@ class _Walk:
         if costly is None:
             costly = self._costly_selections[key] = []
             for selection in selection_set.selections:
-                if not isinstance(selection, FieldNode):
-                    costly.append(cast("InlineFragmentNode | FragmentSpreadNode", selection))
-                    continue
-                name = selection.name.value
-                if name.startswith("__") or name not in parent.fields:
-                    continue
-                field = parent.fields[name]
-                kind = kind_of(parent, name, field)
-                returned = get_named_type(field.type)
-                if kind.own or self._may_cost(selection.selection_set, returned):
-                    response_key = selection.alias.value if selection.alias else name
+                if isinstance(selection, FragmentSpreadNode):
+                    costly.append(selection)  # costed per object
+                elif isinstance(selection, InlineFragmentNode):
+                    condition = self._condition(selection, parent)
+                    if self._costly(selection.selection_set, condition):
+                        costly.append(selection)
+                elif isinstance(selection, FieldNode):
+                    name = selection.name.value
+                    if name.startswith("__") or name not in parent.fields:
+                        continue
+                    field = parent.fields[name]
+                    own = kind_of(parent, name, field).own
+                    returned = get_named_type(field.type)
                     inner = self._costly(selection.selection_set, returned)
-                    costly.append((response_key, kind.own, returned, inner))
+                    if own or inner:
+                        response_key = selection.alias.value if selection.alias else name
+                        costly.append((response_key, own, returned, inner))
         return costly
-
-    def _may_cost(self, selection_set: SelectionSetNode | None, parent: Any) -> bool:
-        """Whether anything under a selection can cost: an aggregate group's `keys { vintage }`
-        or `sum { quantity }` never does, so the walk skips it in every group."""
-        if selection_set is None:
-            return False
-        for selection in selection_set.selections:
-            if isinstance(selection, InlineFragmentNode):
-                condition = self._condition(selection, parent)
-                if self._may_cost(selection.selection_set, condition):
-                    return True
-            elif isinstance(selection, FragmentSpreadNode):
-                return True  # costed per object, as before
-            elif isinstance(selection, FieldNode) and not selection.name.value.startswith("__"):
-                field = parent.fields.get(selection.name.value)
-                if field is None:
-                    continue
-                kind = kind_of(parent, selection.name.value, field)
-                if kind.own or self._may_cost(selection.selection_set, get_named_type(field.type)):
-                    return True
-        return False
 
     def _returned(self, selection_set: SelectionSetNode, parent: Any, value: Any) -> int:
         if not isinstance(value, dict):  # executed data is plain dicts (and abc checks are slow)
