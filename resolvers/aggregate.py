@@ -481,12 +481,10 @@ class _Builder:
         related group and the rows without any never share an entity row). Counting distinct
         owners per group sorts once, cheaper than making the rows distinct first (measured:
         about a tenth less time for products by certification category and year)."""
-        keys = [self._key(d).label(f"k{i}") for i, d in members]
-        related = sa.select(*keys, sa.func.count(hop.owner.distinct()).label("n"))
-        related = related.select_from(hop.target)
-        for target, onclause in hop.then:
-            related = related.join(target, onclause)
-        related = related.group_by(*keys)
+        rows = self._related(hop, members).subquery("related_rows")
+        keys = [rows.c[f"k{i}"] for i, _ in members]
+        counted = sa.func.count(rows.c.owner.distinct()).label("n")
+        related = sa.select(*keys, counted).group_by(*keys)
         # The hop's joins follow non-null foreign keys (checked), so a row of its first table
         # alone proves a related row: an anti-join on the owner's index.
         has_related = sa.exists().where(hop.owner == self.entity.primary_key)
