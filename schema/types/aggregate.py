@@ -460,10 +460,6 @@ class _Answer(SelfCompleting):
         self.field = field
         self.request = request
         self.result = result
-        self.nodes = result.nodes
-        self.money = field.money
-        self.dimensions = field.dimension_names
-        self.measures = field.measure_names
 
     def objects(self) -> Any:
         return _Build(self.field, self.request, self.result.nodes).result(self.result)
@@ -502,12 +498,12 @@ class _Answer(SelfCompleting):
                     return None
                 steps.append((key, "groups", inner))
             elif name == "keys":
-                keys = self._parts(execution, field_type, field_details, self.dimensions)
+                keys = self._parts(execution, field_type, field_details, self.field.dimension_names)
                 if keys is None:
                     return None
                 steps.append((key, "keys", keys))
             else:  # sum, avg, min, max
-                values = self._parts(execution, field_type, field_details, self.measures)
+                values = self._parts(execution, field_type, field_details, self.field.measure_names)
                 if values is None:
                     return None
                 steps.append((key, "figures", (name, values)))
@@ -577,9 +573,9 @@ class _Answer(SelfCompleting):
     ) -> Any:
         def read(dimension: str) -> Any:
             key = keys.get(dimension)
-            if key is None or dimension not in self.nodes:
+            if key is None or dimension not in self.result.nodes:
                 return key
-            return self.nodes[dimension].get(key)
+            return self.result.nodes[dimension].get(key)
 
         return self._filled(execution, parts, read, info)
 
@@ -592,7 +588,7 @@ class _Answer(SelfCompleting):
         info: GraphQLResolveInfo[Any],
     ) -> Any:
         def read(measure: str) -> Any:
-            return _value(figures, function, measure, measure in self.money)
+            return _value(figures, function, measure, measure in self.field.money)
 
         return self._filled(execution, parts, read, info)
 
