@@ -6,9 +6,11 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import event
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
 from sqlmodel import SQLModel
@@ -97,6 +99,89 @@ def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSes
     return create_sessionmaker(engine)
 
 
+class Prepared:
+    """A statement run many times (built once per shape, e.g. an aggregate's): on PostgreSQL it
+    is compiled once and its text goes straight to the driver.
+
+    SQLAlchemy's execution does per-call work that such a statement does not need: a cache key
+    walked over the whole statement, parameter processing and result wrapping. On W4 (one
+    aggregate) that cost about 0.14 ms of a request's 1.2 ms of CPU. SQLite runs the statement
+    through SQLAlchemy, as does a statement the driver path cannot take (see `_compile`).
+    """
+
+    __slots__ = ("_compiled", "_tried", "statement")
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._compiled: _Compiled | None = None
+        self._tried = False
+
+    def compiled(self, dialect: Dialect) -> _Compiled | None:
+        """The statement compiled for PostgreSQL, or None when it must go through SQLAlchemy."""
+        if not self._tried:
+            self._compiled = _compile(self.statement, dialect)
+            self._tried = True
+        return self._compiled
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A statement's text, its parameters in position order, and SQLAlchemy's conversions
+    between the driver's values and ours (e.g. enum members and their stored strings)."""
+
+    compiled: Any
+    text: str
+    names: tuple[str, ...]
+    binds: dict[str, Callable[[Any], Any]]
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column position, conversion)
+
+    def arguments(self, params: dict[str, Any] | None) -> list[Any]:
+        values = self.compiled.construct_params(params, escape_names=False)
+        binds = self.binds
+        return [binds[name](values[name]) if name in binds else values[name] for name in self.names]
+
+    def rows(self, records: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+        if not self.results:
+            return records
+        rows = []
+        for record in records:
+            row = list(record)
+            for position, convert in self.results:
+                row[position] = convert(row[position])
+            rows.append(row)
+        return rows
+
+
+def _compile(statement: Any, dialect: Dialect) -> _Compiled | None:
+    """The driver path for `statement`, or None where SQLAlchemy must run it: parameters that
+    expand at execution (IN lists), or a result type whose conversion depends on what the
+    driver reports (PostgreSQL's numeric types)."""
+    compiled = statement.compile(dialect=dialect)
+    if compiled.post_compile_params or compiled.literal_execute_params:
+        return None
+    results: list[tuple[int, Callable[[Any], Any]]] = []
+    for position, column in enumerate(statement.selected_columns):
+        try:
+            convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        except Exception:  # it needs the driver's column type to decide
+            return None
+        if convert is not None:
+            results.append((position, convert))
+    binds = {}
+    for name, bind in compiled.binds.items():
+        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            binds[name] = convert
+    names = tuple(compiled.positiontup or ())
+    return _Compiled(compiled, compiled.string, names, binds, tuple(results))
+
+
+def _watched(connection: Any) -> bool:
+    """Whether something listens to the statements SQLAlchemy sends (tracing, the tests'
+    statement counts): then every statement goes through SQLAlchemy, where they see it."""
+    return bool(connection.sync_connection.dispatch.before_cursor_execute)
+
+
 class Database:
     """One AsyncSession per GraphQL operation, used by one coroutine at a time.
 
@@ -156,13 +241,29 @@ class Database:
         The ORM session wraps every result row of a statement that mentions mapped columns
         (all of ours) even when it selects no entity: on a page of certificates that cost a
         third of the statement, and more than the query itself on bulk reads (exports). Pending
-        changes are flushed first, as the session would have done itself.
+        changes are flushed first, as the session would have done itself. A `Prepared`
+        statement goes to the driver itself on PostgreSQL, except in a write block: there
+        SQLAlchemy begins the transaction on its first statement, which must not be ours.
         """
         async with self._lock:
             session = self.session
             if session.new or session.dirty or session.deleted:
                 await session.flush()
             connection = await session.connection()
+            if isinstance(statement, Prepared):
+                compiled = (
+                    statement.compiled(connection.dialect)
+                    if connection.dialect.name == "postgresql"
+                    and self._writing is None
+                    and not _watched(connection)
+                    else None
+                )
+                if compiled is not None:
+                    driver = (await connection.get_raw_connection()).driver_connection
+                    assert driver is not None
+                    records = await driver.fetch(compiled.text, *compiled.arguments(params))
+                    return compiled.rows(records)
+                statement = statement.statement
             return (await connection.execute(statement, params)).all()
 
     async def first(self, statement: SelectOfScalar[T]) -> T | None:
