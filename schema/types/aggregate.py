@@ -266,6 +266,8 @@ class AggregateField:
                     f"{self.dimension_docs[name]} Null when not grouped by it, or for rows"
                     " without one."
                 ),
+                # The object a key names is read by the aggregate's own statement.
+                metadata=BUILT_COST if dimension.node is not None else None,
             )
         return strawberry.type(
             type(f"{self.prefix}AggregateKeys", (), namespace),

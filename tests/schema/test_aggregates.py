@@ -499,18 +499,21 @@ async def test_a_request_shape_is_built_once_per_viewer_and_never_crosses_viewer
     assert built == [owner, ANONYMOUS, other, owner]
 
 
-_OWNER = "fragment Owner on CreditBlockAggregateKeys { owner { slug } }"
+_OWNER = (
+    "fragment Owner on CreditBlockAggregateKeys { owner { slug creditEligibility { eligible } } }"
+)
+_ELIGIBLE = "owner { slug creditEligibility { eligible } }"
 
 
 @pytest.mark.parametrize(
     ("keys", "fragments"),
     [
-        ("keys { owner { slug } status }", ""),
-        ("keys { ... on CreditBlockAggregateKeys { owner { slug } } status }", ""),
+        (f"keys {{ {_ELIGIBLE} status }}", ""),
+        (f"keys {{ ... on CreditBlockAggregateKeys {{ {_ELIGIBLE} }} status }}", ""),
         ("keys { ...Owner status }", _OWNER),
     ],
 )
-async def test_actual_cost_counts_each_group_and_each_object_its_keys_name(
+async def test_actual_cost_counts_each_group_and_what_costs_under_the_objects_its_keys_name(
     db: Database, gql: GraphQLClient, keys: str, fragments: str
 ) -> None:
     await _holdings(db)
@@ -527,8 +530,12 @@ async def test_actual_cost_counts_each_group_and_each_object_its_keys_name(
     result = await gql.as_viewer(ADMIN).execute(query)
     assert result.errors is None
     assert result.extensions is not None
-    # The statement, three groups, and the two owners named (the inventory has none).
+    # The statement, three groups, and the eligibility of the two owners named (the inventory
+    # has none). The owners themselves are read by the aggregate's statement: they cost nothing.
     assert result.extensions["cost"]["actual"] == 1 + 3 + 2
+    assert result.data is not None
+    groups = result.data["creditBlocksAggregate"]["groups"]
+    assert sum(group["keys"]["owner"] is not None for group in groups) == 2
 
 
 # (query, whether the answer completes from its figures): every kind of field, aliases,
@@ -791,8 +798,14 @@ async def test_one_statement_whatever_the_number_of_groups(
         pytest.param(
             "{ productsAggregate(groupBy: [BRAND_COMPANY])"
             " { groups { keys { brandCompany { name } } } } }",
-            1 + 100 * (1 + 1),
-            id="100 groups unless first; objects named by keys count 1",
+            1 + 100 * 1,
+            id="100 groups unless first; objects named by keys come with them",
+        ),
+        pytest.param(
+            "{ productsAggregate(groupBy: [BRAND_COMPANY], first: 10)"
+            " { groups { keys { brandCompany { name signature { signedOn } } } } } }",
+            1 + 10 * (1 + 1),
+            id="what costs under an object named by a key counts",
         ),
     ],
 )
