@@ -220,19 +220,20 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         return dict(grouped)
 
-    def complete_plain(
+    def plain_completer(
         self,
         object_type: GraphQLObjectType,
         details: FieldDetailsList,
-        value: Any,
         info: GraphQLResolveInfo[Any],
-    ) -> Any:
-        """`value` completed as an object of this type by its plan, or NORMAL_PATH when a
-        selected field needs its resolver."""
+    ) -> Callable[[Any], Any] | None:
+        """How to complete values as objects of this type by the selection's plan (a value out
+        of the ordinary completes as NORMAL_PATH); None when a selected field needs its
+        resolver."""
         plan = self._plan(object_type, details)
         if plan is None:
-            return NORMAL_PATH
-        return _complete(object_type, plan, value, info.context, info)
+            return None
+        context = info.context
+        return lambda value: _complete(object_type, plan, value, context, info)
 
     def complete_object_value(
         self,

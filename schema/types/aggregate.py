@@ -439,12 +439,54 @@ class _Build:
         return self.field.keys(**keys)
 
 
-# How one field of a figures object (an aggregate's totals or one group) is completed:
-# (response key, kind, how), the kind "typename" (how: the type's name), "count", "more"
-# (hasMoreGroups), "figures" (how: the function and its parts), "keys" (how: the parts) or
-# "groups" (how: the steps of each group). A part is (response key, measure or dimension,
-# its type, its field details); for __typename, None and the type name stand in the middle.
-_Step = tuple[str, str, Any]
+# Fills one object of an aggregate's answer from what is at hand: the figures of the totals or
+# of a group, and the group's keys (none for the totals). Built once per request from the
+# selection, then run for every group.
+_Fill = Callable[[Figures, Mapping[str, Any]], Any]
+
+
+class _Unplanned(Exception):
+    """A selection the figures cannot complete (a resolver under a key's object)."""
+
+
+class _Selection:
+    """The executor and the field's info, for reading a selection and completing objects."""
+
+    def __init__(self, execution: ExecutionContext, info: GraphQLResolveInfo[Any]) -> None:
+        self.execution = execution
+        self.info = info
+
+    def fields(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> list[tuple[str, str, Any, FieldDetailsList]]:
+        """(response key, field name, its named type, details) of each selected field."""
+        selected = self.execution.subfields(object_type, details)
+        if selected is None:
+            raise _Unplanned
+        fields = []
+        for key, field_details in selected.items():
+            name = field_details[0].node.name.value
+            field_type = (
+                None if name == "__typename" else get_named_type(object_type.fields[name].type)
+            )
+            fields.append((key, name, field_type, field_details))
+        return fields
+
+    def completer(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> Callable[[Any], Any]:
+        """Completes a value (a key's object, money) as an object of this type."""
+        complete = self.execution.plain_completer(object_type, details, self.info)
+        if complete is None:
+            raise _Unplanned
+
+        def completed(value: Any) -> Any:
+            data = complete(value)
+            if data is NORMAL_PATH:
+                raise _Unplanned
+            return data
+
+        return completed
 
 
 class _Answer(SelfCompleting):
@@ -473,150 +515,134 @@ class _Answer(SelfCompleting):
         details: FieldDetailsList,
         info: GraphQLResolveInfo[Any],
     ) -> Any:
-        steps = self._steps(execution, object_type, details)
-        if steps is None:
+        try:
+            fill = self._figures_filler(_Selection(execution, info), object_type, details)
+            return fill(self.result.totals or Figures(0), {})
+        except _Unplanned:
             return NORMAL_PATH
-        totals = self.result.totals or Figures(0)
-        return self._fill(execution, steps, totals, {}, info)
 
-    def _steps(
-        self, execution: ExecutionContext, object_type: GraphQLObjectType, details: FieldDetailsList
-    ) -> list[_Step] | None:
-        selected = execution.subfields(object_type, details)
-        if selected is None:
-            return None
-        steps: list[_Step] = []
-        for key, field_details in selected.items():
-            name = field_details[0].node.name.value
+    def _figures_filler(
+        self, at: _Selection, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> _Fill:
+        """The totals' or a group's object: count, hasMoreGroups, groups, keys, figures."""
+        parts: list[tuple[str, _Fill]] = []
+        for key, name, field_type, field_details in at.fields(object_type, details):
             if name == "__typename":
-                steps.append((key, "typename", object_type.name))
-                continue
-            field_type = get_named_type(object_type.fields[name].type)
-            if name in ("count", "hasMoreGroups"):
-                steps.append((key, "count" if name == "count" else "more", field_type))
+                parts.append((key, _constant(object_type.name)))
+            elif name == "count":
+                parts.append((key, _count(field_type)))
+            elif name == "hasMoreGroups":
+                parts.append((key, _constant(self.result.has_more_groups)))
             elif name == "groups":
-                inner = self._steps(execution, field_type, field_details)
-                if inner is None:
-                    return None
-                steps.append((key, "groups", inner))
+                group = self._figures_filler(at, field_type, field_details)
+                parts.append((key, _groups(group, self.result)))
             elif name == "keys":
-                keys = self._parts(execution, field_type, field_details, self.field.dimension_names)
-                if keys is None:
-                    return None
-                steps.append((key, "keys", keys))
+                parts.append((key, self._keys_filler(at, field_type, field_details)))
             else:  # sum, avg, min, max
-                values = self._parts(execution, field_type, field_details, self.field.measure_names)
-                if values is None:
-                    return None
-                steps.append((key, "figures", (name, values)))
-        return steps
+                parts.append((key, self._values_filler(at, name, field_type, field_details)))
+        return _object(parts)
 
-    def _parts(
+    def _keys_filler(
+        self, at: _Selection, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> _Fill:
+        parts: list[tuple[str, _Fill]] = []
+        for key, name, field_type, field_details in at.fields(object_type, details):
+            if name == "__typename":
+                parts.append((key, _constant(object_type.name)))
+                continue
+            dimension = self.field.dimension_names[name]
+            if isinstance(field_type, GraphQLObjectType):
+                nodes = self.result.nodes.get(dimension, {})
+                parts.append((key, _node(at, dimension, nodes, field_type, field_details)))
+            else:
+                parts.append((key, _key(dimension, field_type.coerce_output_value)))
+        return _object(parts)
+
+    def _values_filler(
         self,
-        execution: ExecutionContext,
+        at: _Selection,
+        function: str,
         object_type: GraphQLObjectType,
         details: FieldDetailsList,
-        names: Mapping[str, str],
-    ) -> list[tuple[str, str | None, Any, FieldDetailsList]] | None:
-        """(response key, measure or dimension (None: __typename), its type, details) of the
-        fields selected on a keys or values object."""
-        selected = execution.subfields(object_type, details)
-        if selected is None:
-            return None
-        parts: list[tuple[str, str | None, Any, FieldDetailsList]] = []
-        for key, field_details in selected.items():
-            name = field_details[0].node.name.value
+    ) -> _Fill:
+        parts: list[tuple[str, _Fill]] = []
+        for key, name, field_type, field_details in at.fields(object_type, details):
             if name == "__typename":
-                parts.append((key, None, object_type.name, field_details))
-            else:
-                field_type = get_named_type(object_type.fields[name].type)
-                parts.append((key, names[name], field_type, field_details))
-        return parts
-
-    def _fill(
-        self,
-        execution: ExecutionContext,
-        steps: list[_Step],
-        figures: Figures,
-        keys: Mapping[str, Any],
-        info: GraphQLResolveInfo[Any],
-    ) -> Any:
-        data: dict[str, Any] = {}
-        for key, kind, how in steps:
-            if kind == "typename":
-                value: Any = how
-            elif kind == "count":
-                value = how.coerce_output_value(figures.count)
-            elif kind == "more":
-                value = self.result.has_more_groups
-            elif kind == "groups":
-                value = []
-                for group in self.result.groups:
-                    filled = self._fill(execution, how, group.figures, group.keys, info)
-                    if filled is NORMAL_PATH:
-                        return NORMAL_PATH
-                    value.append(filled)
-            elif kind == "keys":
-                value = self._keys(execution, how, keys, info)
-            else:
-                function, parts = how
-                value = self._figures(execution, function, parts, figures, info)
-            if value is NORMAL_PATH:
-                return NORMAL_PATH
-            data[key] = value
-        return data
-
-    def _keys(
-        self,
-        execution: ExecutionContext,
-        parts: list[tuple[str, str | None, Any, FieldDetailsList]],
-        keys: Mapping[str, Any],
-        info: GraphQLResolveInfo[Any],
-    ) -> Any:
-        def read(dimension: str) -> Any:
-            key = keys.get(dimension)
-            if key is None or dimension not in self.result.nodes:
-                return key
-            return self.result.nodes[dimension].get(key)
-
-        return self._filled(execution, parts, read, info)
-
-    def _figures(
-        self,
-        execution: ExecutionContext,
-        function: str,
-        parts: list[tuple[str, str | None, Any, FieldDetailsList]],
-        figures: Figures,
-        info: GraphQLResolveInfo[Any],
-    ) -> Any:
-        def read(measure: str) -> Any:
-            return _value(figures, function, measure, measure in self.field.money)
-
-        return self._filled(execution, parts, read, info)
-
-    @staticmethod
-    def _filled(
-        execution: ExecutionContext,
-        parts: list[tuple[str, str | None, Any, FieldDetailsList]],
-        read: Callable[[str], Any],
-        info: GraphQLResolveInfo[Any],
-    ) -> Any:
-        """A keys or values object: each part's value by `read`, completed as an object (the
-        object a key names, money) or as a leaf."""
-        data: dict[str, Any] = {}
-        for key, name, part_type, details in parts:
-            if name is None:  # __typename
-                data[key] = part_type
+                parts.append((key, _constant(object_type.name)))
                 continue
-            value = read(name)
-            if value is not None and isinstance(part_type, GraphQLObjectType):
-                value = execution.complete_plain(part_type, details, value, info)
-            elif value is not None:
-                value = part_type.coerce_output_value(value)
-            if value is NORMAL_PATH:
-                return NORMAL_PATH
-            data[key] = value
-        return data
+            measure = self.field.measure_names[name]
+            if measure in self.field.money:
+                parts.append((key, _money(at, function, measure, field_type, field_details)))
+            else:
+                parts.append((key, _figure((function, measure), field_type.coerce_output_value)))
+        return _object(parts)
+
+
+def _object(parts: list[tuple[str, _Fill]]) -> _Fill:
+    return lambda figures, keys: {key: part(figures, keys) for key, part in parts}
+
+
+def _constant(value: Any) -> _Fill:
+    return lambda figures, keys: value
+
+
+def _count(count_type: Any) -> _Fill:
+    coerce = count_type.coerce_output_value
+    return lambda figures, keys: coerce(figures.count)
+
+
+def _groups(group: _Fill, result: Aggregate) -> _Fill:
+    groups = result.groups
+    return lambda figures, keys: [group(g.figures, g.keys) for g in groups]
+
+
+def _key(dimension: str, coerce: Callable[[Any], Any]) -> _Fill:
+    def fill(figures: Figures, keys: Mapping[str, Any]) -> Any:
+        value = keys.get(dimension)
+        return None if value is None else coerce(value)
+
+    return fill
+
+
+def _node(
+    at: _Selection,
+    dimension: str,
+    nodes: Mapping[Any, Any],
+    node_type: GraphQLObjectType,
+    details: FieldDetailsList,
+) -> _Fill:
+    """The object a key names (None where missing or out of the caller's scope)."""
+    complete = at.completer(node_type, details)
+
+    def fill(figures: Figures, keys: Mapping[str, Any]) -> Any:
+        node = nodes.get(keys.get(dimension))
+        return None if node is None else complete(node)
+
+    return fill
+
+
+def _figure(figure: tuple[str, str], coerce: Callable[[Any], Any]) -> _Fill:
+    def fill(figures: Figures, keys: Mapping[str, Any]) -> Any:
+        value = figures.values.get(figure)
+        return None if value is None else coerce(value)
+
+    return fill
+
+
+def _money(
+    at: _Selection,
+    function: str,
+    measure: str,
+    money_type: GraphQLObjectType,
+    details: FieldDetailsList,
+) -> _Fill:
+    complete = at.completer(money_type, details)
+
+    def fill(figures: Figures, keys: Mapping[str, Any]) -> Any:
+        value = _value(figures, function, measure, money=True)
+        return None if value is None else complete(value)
+
+    return fill
 
 
 def _value(figures: Figures, function: str, name: str, money: bool) -> Any:
