@@ -422,7 +422,7 @@ class _Build:
         )
 
     def _figures(self, figures: Figures) -> dict[str, Any]:
-        built: dict[str, Any] = {"count": figures.count, **self.none}
+        built: dict[str, Any] = {"count": figures.rows, **self.none}
         for function, measures in self.by_function.items():
             values = {name: _value(figures, function, name, money) for name, money in measures}
             type_ = self.field.averages if function == "avg" else self.field.values
@@ -588,7 +588,7 @@ def _constant(value: Any) -> _Fill:
 
 def _count(count_type: Any) -> _Fill:
     coerce = count_type.coerce_output_value
-    return lambda figures, keys: coerce(figures.count)
+    return lambda figures, keys: coerce(figures.rows)
 
 
 def _groups(group: _Fill, result: Aggregate) -> _Fill:
