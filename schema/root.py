@@ -11,7 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.cost import describe_costs
 from schema.errors import ParserCache, ShapeErrors
-from schema.execution import for_schema
+from schema.execution import convert_arguments_once, for_schema
 from schema.limits import Limiter
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -41,3 +41,4 @@ schema = Schema(
 )
 # Plain leaf fields take a shorter path through the executor (see schema.execution).
 schema.execution_context_class = for_schema(schema._schema)
+convert_arguments_once(schema)

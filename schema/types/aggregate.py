@@ -29,7 +29,7 @@ from resolvers.aggregate import (
 from resolvers.entity_map import EntityMap
 from schema.context import Info
 from schema.enums import described
-from schema.execution import NORMAL_PATH, ExecutionContext, SelfCompleting
+from schema.execution import NORMAL_PATH, ExecutionContext, SelfCompleting, arguments_once
 from schema.inputs import DecimalRange, IntRange, OrderDirection, to_spec
 from schema.scalars import BigInt, Money
 from schema.types.carbon_credit import Issuance
@@ -385,7 +385,11 @@ class AggregateField:
             ],
             "return": self.result,
         }
-        return strawberry.field(resolver=resolve, description=description, metadata=AGGREGATE_COST)
+        return strawberry.field(
+            resolver=resolve,
+            description=description,
+            metadata={**AGGREGATE_COST, **arguments_once()},
+        )
 
 
 class _Build:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from graphql import parse, validate
+from strawberry.types import arguments as strawberry_arguments
 
 import models
 import resolvers.aggregate as aggregates
@@ -18,6 +19,7 @@ import schema.types.aggregate as aggregate_types
 from models.db import Database
 from resolvers.statements import Recent
 from resolvers.viewer import ANONYMOUS, Role, Viewer
+from schema import execution
 from schema.cost import requested_cost
 from schema.execution import NORMAL_PATH
 from schema.root import schema
@@ -497,6 +499,47 @@ async def test_a_request_shape_is_built_once_per_viewer_and_never_crosses_viewer
     assert await blocks(owner, "HELD") == (2, 130)
     # Built on the first request of each (viewer, filter values), reused afterwards.
     assert built == [owner, ANONYMOUS, other, owner]
+
+
+async def test_argument_values_are_converted_once_and_never_serve_other_values(
+    db: Database, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for category, cents in (
+        (models.ProductCategory.BEAUTY, 500),
+        (models.ProductCategory.HOME, 900),
+    ):
+        await factories.make_product(db, category=category, price_cents=cents)
+    conversions: list[dict[str, Any]] = []
+    convert = strawberry_arguments.convert_arguments
+
+    def counted(values: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        conversions.append(values)
+        return convert(values, *args, **kwargs)
+
+    monkeypatch.setattr(execution, "convert_arguments", counted)
+    monkeypatch.setattr(execution, "_CONVERTED", Recent(512))
+    query = """
+    query Priced($category: ProductCategory!) {
+      productsAggregate(where: {category: {eq: $category}}, groupBy: [CATEGORY]) {
+        groups { keys { category } sum { price { amount } } }
+      }
+    }
+    """
+
+    async def priced(category: str) -> list[Any]:
+        data = await gql.data(query, category=category)
+        return [
+            (group["keys"]["category"], group["sum"]["price"]["amount"])
+            for group in data["productsAggregate"]["groups"]
+        ]
+
+    assert await priced("BEAUTY") == [("BEAUTY", "5.00")]
+    assert await priced("HOME") == [("HOME", "9.00")]
+    assert await priced("BEAUTY") == [("BEAUTY", "5.00")]
+    assert await priced("HOME") == [("HOME", "9.00")]
+    # One conversion per distinct set of values, the first time each is sent.
+    assert len(conversions) == 2
+    assert [c["where"]["category"]["eq"] for c in conversions] == ["beauty", "home"]
 
 
 _OWNER = (
