@@ -3,7 +3,7 @@ spent (from the data returned) and the cost note in every field's description.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from enum import Enum, auto
 from typing import Any
 
@@ -33,6 +33,7 @@ from graphql.utilities import get_operation_ast
 
 from resolvers.aggregate import DEFAULT_GROUPS, MAX_GROUPS
 from resolvers.pagination import MAX_PAGE_SIZE
+from resolvers.statements import Recent, frozen
 
 # A list of objects that is not a paged connection is assumed to hold this many items.
 LIST_SIZE = 10
@@ -156,7 +157,28 @@ def requested_cost(
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
 ) -> int:
-    """The most a validated operation can cost, from the document and variables alone."""
+    """The most a validated operation can cost, from the document and variables alone; worked
+    out once per document, operation and variable values, which dashboards repeat."""
+    key = (id(schema), id(document), operation_name, frozen(variables or {}))
+    known_schema, known_document, cost = _REQUESTED.get(
+        key, lambda: (schema, document, _requested(schema, document, operation_name, variables))
+    )
+    # The entry holds its schema and document: no other can take their ids while it is kept.
+    assert known_schema is schema
+    assert known_document is document
+    return cost
+
+
+# Requested costs of the most recent (schema, document, operation, variable values).
+_REQUESTED: Recent[Hashable, tuple[GraphQLSchema, DocumentNode, int]] = Recent(1024)
+
+
+def _requested(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> int:
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0

@@ -8,6 +8,8 @@ import pytest
 from graphql import parse, validate
 
 from models.db import Database
+from resolvers.statements import Recent
+from schema import cost as costs_module
 from schema.cost import LIST_SIZE, Kind, requested_cost
 from schema.root import schema
 from tests import factories
@@ -251,3 +253,28 @@ async def test_actual_cost_skips_nulls_and_empty_pages(gql: GraphQLClient, db: D
     assert result.extensions is not None
     assert result.extensions["cost"]["requested"] == 1 + (1 + 1 + 5)
     assert result.extensions["cost"]["actual"] == 0 + (1 + 1 + 0)
+
+
+def test_a_requested_cost_is_worked_out_once_per_document_and_variable_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(costs_module, "_REQUESTED", Recent(8))
+    walks: list[object] = []
+    walk = costs_module._Walk.requested
+
+    def counted(self: Any) -> int:
+        walks.append(self)
+        return walk(self)
+
+    monkeypatch.setattr(costs_module._Walk, "requested", counted)
+    document = parse("query($n: Int) { products(first: $n) { nodes { asin } } }")
+    assert validate(schema._schema, document) == []
+
+    costs = [requested_cost(schema._schema, document, None, {"n": n}) for n in (5, 7, 5, 7, 5)]
+
+    assert costs == [1 + 5, 1 + 7, 1 + 5, 1 + 7, 1 + 5]
+    assert len(walks) == 2
+    # The same text parsed again is another document: worked out anew, never mistaken.
+    again = parse("query($n: Int) { products(first: $n) { nodes { asin } } }")
+    assert requested_cost(schema._schema, again, None, {"n": 5}) == 1 + 5
+    assert len(walks) == 3
