@@ -4,6 +4,7 @@ maps' measures and dimensions: one SQL statement per field (resolvers.aggregate)
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -529,61 +530,51 @@ class _Answer(SelfCompleting):
         self, at: _Selection, object_type: GraphQLObjectType, details: FieldDetailsList
     ) -> _Fill:
         """The totals' or a group's object: count, hasMoreGroups, groups, keys, figures."""
-        parts: list[tuple[str, _Fill]] = []
-        for key, name, field_type, field_details in at.fields(object_type, details):
-            if name == "__typename":
-                parts.append((key, _constant(object_type.name)))
-            elif name == "count":
-                parts.append((key, _count(field_type)))
-            elif name == "hasMoreGroups":
-                parts.append((key, _constant(self.result.has_more_groups)))
-            elif name == "groups":
-                group = self._figures_filler(at, field_type, field_details)
-                parts.append((key, _groups(group, self.result)))
-            elif name == "keys":
-                parts.append((key, self._keys_filler(at, field_type, field_details)))
-            else:  # sum, avg, min, max
-                parts.append((key, self._values_filler(at, name, field_type, field_details)))
-        return _object(parts)
 
-    def _keys_filler(
-        self, at: _Selection, object_type: GraphQLObjectType, details: FieldDetailsList
+        def part(name: str, field_type: Any, field_details: FieldDetailsList) -> _Fill:
+            if name == "count":
+                return _count(field_type)
+            if name == "hasMoreGroups":
+                return _constant(self.result.has_more_groups)
+            if name == "groups":
+                return _groups(self._figures_filler(at, field_type, field_details), self.result)
+            if name == "keys":
+                return _filler(at, field_type, field_details, partial(self._key_part, at))
+            # sum, avg, min, max
+            return _filler(at, field_type, field_details, partial(self._figure_part, at, name))
+
+        return _filler(at, object_type, details, part)
+
+    def _key_part(
+        self, at: _Selection, name: str, field_type: Any, details: FieldDetailsList
     ) -> _Fill:
-        parts: list[tuple[str, _Fill]] = []
-        for key, name, field_type, field_details in at.fields(object_type, details):
-            if name == "__typename":
-                parts.append((key, _constant(object_type.name)))
-                continue
-            dimension = self.field.dimension_names[name]
-            if isinstance(field_type, GraphQLObjectType):
-                nodes = self.result.nodes.get(dimension, {})
-                parts.append((key, _node(at, dimension, nodes, field_type, field_details)))
-            else:
-                parts.append((key, _key(dimension, field_type.coerce_output_value)))
-        return _object(parts)
+        dimension = self.field.dimension_names[name]
+        if isinstance(field_type, GraphQLObjectType):
+            nodes = self.result.nodes.get(dimension, {})
+            return _node(at, dimension, nodes, field_type, details)
+        return _key(dimension, field_type.coerce_output_value)
 
-    def _values_filler(
-        self,
-        at: _Selection,
-        function: str,
-        object_type: GraphQLObjectType,
-        details: FieldDetailsList,
+    def _figure_part(
+        self, at: _Selection, function: str, name: str, field_type: Any, details: FieldDetailsList
     ) -> _Fill:
-        parts: list[tuple[str, _Fill]] = []
-        for key, name, field_type, field_details in at.fields(object_type, details):
-            if name == "__typename":
-                parts.append((key, _constant(object_type.name)))
-                continue
-            measure = self.field.measure_names[name]
-            if measure in self.field.money:
-                parts.append((key, _money(at, function, measure, field_type, field_details)))
-            else:
-                parts.append((key, _figure((function, measure), field_type.coerce_output_value)))
-        return _object(parts)
+        measure = self.field.measure_names[name]
+        if measure in self.field.money:
+            return _money(at, function, measure, field_type, details)
+        return _figure((function, measure), field_type.coerce_output_value)
 
 
-def _object(parts: list[tuple[str, _Fill]]) -> _Fill:
-    return lambda figures, keys: {key: part(figures, keys) for key, part in parts}
+def _filler(
+    at: _Selection,
+    object_type: GraphQLObjectType,
+    details: FieldDetailsList,
+    part: Callable[[str, Any, FieldDetailsList], _Fill],
+) -> _Fill:
+    """Fills an object of this type: __typename, and each other selected field by its part."""
+    parts = [
+        (key, _constant(object_type.name) if name == "__typename" else part(name, ftype, fdetails))
+        for key, name, ftype, fdetails in at.fields(object_type, details)
+    ]
+    return lambda figures, keys: {key: fill(figures, keys) for key, fill in parts}
 
 
 def _constant(value: Any) -> _Fill:
