@@ -26,7 +26,7 @@ from schema.enums import (
     QualityRating,
     Registry,
 )
-from schema.mutations.payload import USER_ERRORS, given, outcome
+from schema.mutations.payload import USER_ERRORS, given, input_argument, outcome
 from schema.types.carbon_project import CarbonProject
 from schema.types.certification import Certification
 from schema.types.company import Company
@@ -52,10 +52,6 @@ CATALOGUE = "change the catalogue"
 def _keep(description: str) -> Any:
     """An update input field: absent means unchanged, null clears (where the field is optional)."""
     return strawberry.field(default=strawberry.UNSET, description=description + UNCHANGED)
-
-
-def _input(description: str) -> Any:
-    return strawberry.argument(name="input", description=description)
 
 
 # Companies
@@ -481,7 +477,7 @@ class CarbonProjectUpdatePayload:
 class CatalogueMutations:
     @strawberry.mutation(description="Add a company. Admins only.")
     async def company_create(
-        self, info: Info, input: Annotated[CompanyCreateInput, _input("The company.")]
+        self, info: Info, input: Annotated[CompanyCreateInput, input_argument("The company.")]
     ) -> CompanyCreatePayload | None:
         require_admin(info.context.viewer, CATALOGUE)
         written = await catalogue.create_company(info.context.db, given(input))
@@ -490,7 +486,7 @@ class CatalogueMutations:
 
     @strawberry.mutation(description="Change a company's fields. Admins only.")
     async def company_update(
-        self, info: Info, input: Annotated[CompanyUpdateInput, _input("The changes.")]
+        self, info: Info, input: Annotated[CompanyUpdateInput, input_argument("The changes.")]
     ) -> CompanyUpdatePayload | None:
         require_admin(info.context.viewer, CATALOGUE)
         company_id = row_id(input.id, Company, field="input.id")
@@ -504,7 +500,7 @@ class CatalogueMutations:
         )
     )
     async def signature_record(
-        self, info: Info, input: Annotated[SignatureRecordInput, _input("The signature.")]
+        self, info: Info, input: Annotated[SignatureRecordInput, input_argument("The signature.")]
     ) -> SignatureRecordPayload | None:
         require_admin(info.context.viewer, CATALOGUE)
         company_id = row_id(input.company_id, Company, field="input.companyId")
@@ -515,7 +511,9 @@ class CatalogueMutations:
 
     @strawberry.mutation(description="Add a certification. Admins only.")
     async def certification_create(
-        self, info: Info, input: Annotated[CertificationCreateInput, _input("The certification.")]
+        self,
+        info: Info,
+        input: Annotated[CertificationCreateInput, input_argument("The certification.")],
     ) -> CertificationCreatePayload | None:
         require_admin(info.context.viewer, CATALOGUE)
         written = await catalogue.create_certification(info.context.db, given(input))
@@ -524,7 +522,7 @@ class CatalogueMutations:
 
     @strawberry.mutation(description="Change a certification's fields. Admins only.")
     async def certification_update(
-        self, info: Info, input: Annotated[CertificationUpdateInput, _input("The changes.")]
+        self, info: Info, input: Annotated[CertificationUpdateInput, input_argument("The changes.")]
     ) -> CertificationUpdatePayload | None:
         require_admin(info.context.viewer, CATALOGUE)
         certification_id = row_id(input.id, Certification, field="input.id")
@@ -538,7 +536,7 @@ class CatalogueMutations:
         description="Add a product with its certificates, all or nothing. Admins only."
     )
     async def product_create(
-        self, info: Info, input: Annotated[ProductCreateInput, _input("The product.")]
+        self, info: Info, input: Annotated[ProductCreateInput, input_argument("The product.")]
     ) -> ProductCreatePayload | None:
         require_admin(info.context.viewer, CATALOGUE)
         written = await catalogue.create_product(info.context.db, _product_values(input))
@@ -552,7 +550,7 @@ class CatalogueMutations:
         )
     )
     async def product_update(
-        self, info: Info, input: Annotated[ProductUpdateInput, _input("The changes.")]
+        self, info: Info, input: Annotated[ProductUpdateInput, input_argument("The changes.")]
     ) -> ProductUpdatePayload | None:
         require_admin(info.context.viewer, CATALOGUE)
         product_id = row_id(input.id, Product, field="input.id")
@@ -564,7 +562,7 @@ class CatalogueMutations:
 
     @strawberry.mutation(description="Add a carbon project. Admins only.")
     async def carbon_project_create(
-        self, info: Info, input: Annotated[CarbonProjectCreateInput, _input("The project.")]
+        self, info: Info, input: Annotated[CarbonProjectCreateInput, input_argument("The project.")]
     ) -> CarbonProjectCreatePayload | None:
         require_admin(info.context.viewer, CATALOGUE)
         written = await catalogue.create_carbon_project(info.context.db, given(input))
@@ -573,7 +571,7 @@ class CatalogueMutations:
 
     @strawberry.mutation(description="Change a carbon project's fields. Admins only.")
     async def carbon_project_update(
-        self, info: Info, input: Annotated[CarbonProjectUpdateInput, _input("The changes.")]
+        self, info: Info, input: Annotated[CarbonProjectUpdateInput, input_argument("The changes.")]
     ) -> CarbonProjectUpdatePayload | None:
         require_admin(info.context.viewer, CATALOGUE)
         project_id = row_id(input.id, CarbonProject, field="input.id")

@@ -9,7 +9,7 @@ import strawberry
 import models
 from resolvers import eligibility
 from schema.context import Info
-from schema.mutations.payload import USER_ERRORS, given, outcome
+from schema.mutations.payload import USER_ERRORS, given, input_argument, outcome
 from schema.types.company import Company
 from schema.types.eligibility import BuyerCommitment
 from schema.types.node import row_id
@@ -127,7 +127,7 @@ class EligibilityMutations:
         info: Info,
         input: Annotated[
             NetZeroTargetSetInput,
-            strawberry.argument(name="input", description="The target."),
+            input_argument("The target."),
         ],
     ) -> NetZeroTargetSetPayload | None:
         written = await eligibility.set_net_zero_target(
@@ -151,7 +151,7 @@ class EligibilityMutations:
         info: Info,
         input: Annotated[
             NetZeroTargetWithdrawInput,
-            strawberry.argument(name="input", description="The company."),
+            input_argument("The company."),
         ],
     ) -> NetZeroTargetWithdrawPayload | None:
         written = await eligibility.withdraw_net_zero_target(
@@ -174,7 +174,7 @@ class EligibilityMutations:
         info: Info,
         input: Annotated[
             ResidualUseAttestInput,
-            strawberry.argument(name="input", description="The attestation."),
+            input_argument("The attestation."),
         ],
     ) -> ResidualUseAttestPayload | None:
         written = await eligibility.attest_residual_use(

@@ -9,7 +9,7 @@ import strawberry
 import models
 from resolvers import emissions
 from schema.context import Info
-from schema.mutations.payload import USER_ERRORS, given, outcome
+from schema.mutations.payload import USER_ERRORS, given, input_argument, outcome
 from schema.scalars import BigInt
 from schema.types.company import Company, EmissionsReport
 from schema.types.node import row_id
@@ -83,7 +83,7 @@ class EmissionsMutations:
         info: Info,
         input: Annotated[
             EmissionsReportSubmitInput,
-            strawberry.argument(name="input", description="The report."),
+            input_argument("The report."),
         ],
     ) -> EmissionsReportSubmitPayload | None:
         company_id = (

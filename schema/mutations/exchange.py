@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -12,7 +12,7 @@ import models
 from resolvers import exchange
 from schema.context import Info
 from schema.enums import RetirementReason
-from schema.mutations.payload import USER_ERRORS, given, outcome
+from schema.mutations.payload import USER_ERRORS, given, input_argument, outcome
 from schema.scalars import BigInt
 from schema.types.carbon_credit import CreditBlock, Issuance, Purchase, Retirement
 from schema.types.carbon_project import CarbonProject
@@ -34,10 +34,6 @@ REPLAYED = (
     "True when this is the stored result of an earlier request with the same idempotency key:"
     " nothing was done this time."
 )
-
-
-def _input(description: str) -> Any:
-    return strawberry.argument(name="input", description=description)
 
 
 def _company_id(value: strawberry.ID | None) -> int | None:
@@ -189,7 +185,7 @@ class ExchangeMutations:
         )
     )
     async def credits_purchase(
-        self, info: Info, input: Annotated[CreditsPurchaseInput, _input("The order.")]
+        self, info: Info, input: Annotated[CreditsPurchaseInput, input_argument("The order.")]
     ) -> CreditsPurchasePayload | None:
         written = await exchange.purchase_credits(
             info.context.db,
@@ -212,7 +208,7 @@ class ExchangeMutations:
         )
     )
     async def credits_retire(
-        self, info: Info, input: Annotated[CreditsRetireInput, _input("The retirement.")]
+        self, info: Info, input: Annotated[CreditsRetireInput, input_argument("The retirement.")]
     ) -> CreditsRetirePayload | None:
         beneficiary = input.beneficiary_id
         written = await exchange.retire_credits(
@@ -239,7 +235,7 @@ class ExchangeMutations:
         )
     )
     async def issuance_record(
-        self, info: Info, input: Annotated[IssuanceRecordInput, _input("The issuance.")]
+        self, info: Info, input: Annotated[IssuanceRecordInput, input_argument("The issuance.")]
     ) -> IssuanceRecordPayload | None:
         written = await exchange.record_issuance(
             info.context.db,
@@ -257,7 +253,9 @@ class ExchangeMutations:
         )
     )
     async def credit_block_cancel(
-        self, info: Info, input: Annotated[CreditBlockCancelInput, _input("The cancellation.")]
+        self,
+        info: Info,
+        input: Annotated[CreditBlockCancelInput, input_argument("The cancellation.")],
     ) -> CreditBlockCancelPayload | None:
         written = await exchange.cancel_credits(
             info.context.db,

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
+import strawberry
 from strawberry.types.unset import UnsetType
 
 from resolvers.entity_map import public_name
@@ -18,6 +19,11 @@ from schema.types.user_error import UserError
 T = TypeVar("T")
 
 USER_ERRORS = "Why the input was refused; empty on success. When not empty, nothing was written."
+
+
+def input_argument(description: str) -> Any:
+    """A mutation's single argument, named `input` (Relay's convention)."""
+    return strawberry.argument(name="input", description=description)
 
 
 def given(
