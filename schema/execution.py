@@ -1,4 +1,4 @@
-"""A faster path through graphql-core for fields whose value is at hand without a resolver call."""
+"""Faster paths through graphql-core: values at hand, self-completing answers, arguments once."""
 
 from __future__ import annotations
 
