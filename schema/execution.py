@@ -179,9 +179,10 @@ def plain_leaves(schema: GraphQLSchema, fast: Mapping[int, str | Read]) -> dict[
 
 class SelfCompleting:
     """A resolver's answer that can complete its own selection, faster than graphql-core would
-    walk objects built for it, or give those objects for the normal path."""
+    walk objects built for it, or give those objects for the normal path. Both may still read
+    the database: what to read can depend on the selection."""
 
-    def complete(
+    async def complete(
         self,
         execution: ExecutionContext,
         object_type: GraphQLObjectType,
@@ -191,7 +192,7 @@ class SelfCompleting:
         """The completed data, or NORMAL_PATH when the selection is out of the ordinary."""
         raise NotImplementedError
 
-    def objects(self) -> Any:
+    async def objects(self) -> Any:
         """The answer as the objects its field's type declares, for the normal path."""
         raise NotImplementedError
 
@@ -250,18 +251,33 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         if isinstance(result, SelfCompleting):
-            inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-            if self._shortcut and isinstance(inner, GraphQLObjectType):
-                try:
-                    completed = result.complete(self, inner, field_details_list, info)
-                except Exception:  # the normal path reports it properly
-                    completed = NORMAL_PATH
-                if completed is not NORMAL_PATH:
-                    return completed
-            result = result.objects()
+            return self._complete_itself(
+                return_type, field_details_list, info, path, result, position_context
+            )
         return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )
+
+    async def _complete_itself(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: SelfCompleting,
+        position_context: Any,
+    ) -> Any:
+        """The answer's own completion, else the normal path over its objects. What fails to
+        be read (the database) fails the field, as a resolver's error would."""
+        inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        if self._shortcut and isinstance(inner, GraphQLObjectType):
+            completed = await result.complete(self, inner, field_details_list, info)
+            if completed is not NORMAL_PATH:
+                return completed
+        completed = super().complete_value(
+            return_type, field_details_list, info, path, await result.objects(), position_context
+        )
+        return await completed if self.is_awaitable(completed) else completed
 
     def subfields(
         self, object_type: GraphQLObjectType, details: FieldDetailsList

@@ -9,7 +9,13 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
-from graphql import GraphQLObjectType, GraphQLResolveInfo, get_named_type
+from graphql import (
+    GraphQLEnumType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    get_named_type,
+)
 from graphql.execution.collect_fields import FieldDetailsList
 from sqlalchemy.sql import ColumnElement
 
@@ -20,12 +26,24 @@ from resolvers.aggregate import (
     FUNCTIONS,
     MAX_GROUPS,
     Aggregate,
+    AggregateQuery,
     AggregateRequest,
     Bucket,
+    ColumnPart,
+    CountPart,
     Dimension,
+    FigurePart,
     Figures,
+    GroupsPart,
+    HasMorePart,
+    KeyPart,
+    LeafType,
+    NodePart,
+    ObjectPart,
+    Part,
+    TypenamePart,
     Unit,
-    aggregate,
+    prepare,
 )
 from resolvers.entity_map import EntityMap
 from schema.context import Info
@@ -343,14 +361,8 @@ class AggregateField:
                 order_by=order_by,
                 first=first,
             )
-            result = await aggregate(
-                info.context.db,
-                entity,
-                request,
-                viewer=info.context.viewer,
-                also=also,
-            )
-            return _Answer(self, request, result)
+            query = prepare(info.context.db, entity, request, viewer=info.context.viewer, also=also)
+            return _Answer(self, request, query)
 
         resolve.__annotations__ = {
             "info": Info,
@@ -495,39 +507,107 @@ class _Selection:
 
 
 class _Answer(SelfCompleting):
-    """One aggregate field's answer. Its selection is completed straight from the figures
-    (about a quarter of a grouped aggregate's CPU went to building objects for the executor
-    and walking them); anything out of the ordinary, e.g. a key's object with a connection,
-    takes the normal path over objects."""
+    """One aggregate field's answer, run when its selection is known. On PostgreSQL the
+    statement writes the whole answer as JSON where it can (`AggregateQuery.answer`);
+    otherwise the selection is completed straight from the figures (about a quarter of a
+    grouped aggregate's CPU went to building objects for the executor and walking them); and
+    anything out of the ordinary, e.g. a key's object with a connection, takes the normal path
+    over objects."""
 
-    def __init__(
-        self,
-        field: AggregateField,
-        request: AggregateRequest,
-        result: Aggregate,
-    ) -> None:
+    def __init__(self, field: AggregateField, request: AggregateRequest, query: AggregateQuery):
         self.field = field
         self.request = request
-        self.result = result
+        self.query = query
+        self._result: Aggregate | None = None
 
-    def objects(self) -> Any:
-        return _Build(self.field, self.request, self.result.nodes).result(self.result)
+    async def result(self) -> Aggregate:
+        if self._result is None:
+            self._result = await self.query.figures()
+        return self._result
 
-    def complete(
+    async def objects(self) -> Any:
+        result = await self.result()
+        return _Build(self.field, self.request, result.nodes).result(result)
+
+    async def complete(
         self,
         execution: ExecutionContext,
         object_type: GraphQLObjectType,
         details: FieldDetailsList,
         info: GraphQLResolveInfo[Any],
     ) -> Any:
+        at = _Selection(execution, info)
         try:
-            fill = self._figures_filler(_Selection(execution, info), object_type, details)
-            return fill(self.result.totals or Figures(0), {})
+            answer = self._figures_part(at, object_type, details)
         except _Unplanned:
+            answer = None
+        if answer is not None:
+            written = await self.query.answer(answer)
+            if written is not None:
+                return written
+        result = await self.result()
+        try:
+            fill = self._figures_filler(at, object_type, details, result)
+            return fill(result.totals or Figures(0), {})
+        except Exception:  # e.g. a value the leaf type refuses: the normal path reports it
             return NORMAL_PATH
 
-    def _figures_filler(
+    # The selection as the parts the database writes
+
+    def _figures_part(
         self, at: _Selection, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> ObjectPart:
+        """The totals' or a group's object: count, hasMoreGroups, groups, keys, figures."""
+
+        def part(name: str, field_type: Any, field_details: FieldDetailsList) -> Part:
+            if name == "count":
+                return CountPart(_leaf_type(field_type))
+            if name == "hasMoreGroups":
+                return HasMorePart()
+            if name == "groups":
+                return GroupsPart(self._figures_part(at, field_type, field_details))
+            if name == "keys":
+                return _object_part(at, field_type, field_details, partial(self._key_as_part, at))
+            # sum, avg, min, max
+            return _object_part(at, field_type, field_details, partial(self._figure_as_part, name))
+
+        return _object_part(at, object_type, details, part)
+
+    def _key_as_part(
+        self, at: _Selection, name: str, field_type: Any, details: FieldDetailsList
+    ) -> Part:
+        dimension = self.field.dimension_names[name]
+        if not isinstance(field_type, GraphQLObjectType):
+            return KeyPart(dimension, _leaf_type(field_type))
+        fields: list[tuple[str, TypenamePart | ColumnPart]] = []
+        for key, field_name, _, field_details in at.fields(field_type, details):
+            if field_name == "__typename":
+                fields.append((key, TypenamePart(field_type.name)))
+                continue
+            field = field_type.fields[field_name]
+            read = at.execution.fast_fields.get(id(field))
+            if not isinstance(read, str) or any(d.node.arguments for d in field_details):
+                raise _Unplanned
+            leaf = _leaf_type(get_named_type(field.type), isinstance(field.type, GraphQLNonNull))
+            fields.append((key, ColumnPart(read, leaf)))
+        return NodePart(dimension, tuple(fields))
+
+    def _figure_as_part(
+        self, function: str, name: str, field_type: Any, details: FieldDetailsList
+    ) -> Part:
+        measure = self.field.measure_names[name]
+        if measure in self.field.money:
+            raise _Unplanned
+        return FigurePart(function, measure, _leaf_type(field_type))
+
+    # The selection completed from the figures
+
+    def _figures_filler(
+        self,
+        at: _Selection,
+        object_type: GraphQLObjectType,
+        details: FieldDetailsList,
+        result: Aggregate,
     ) -> _Fill:
         """The totals' or a group's object: count, hasMoreGroups, groups, keys, figures."""
 
@@ -535,22 +615,27 @@ class _Answer(SelfCompleting):
             if name == "count":
                 return _count(field_type)
             if name == "hasMoreGroups":
-                return _constant(self.result.has_more_groups)
+                return _constant(result.has_more_groups)
             if name == "groups":
-                return _groups(self._figures_filler(at, field_type, field_details), self.result)
+                return _groups(self._figures_filler(at, field_type, field_details, result), result)
             if name == "keys":
-                return _filler(at, field_type, field_details, partial(self._key_part, at))
+                return _filler(at, field_type, field_details, partial(self._key_part, at, result))
             # sum, avg, min, max
             return _filler(at, field_type, field_details, partial(self._figure_part, at, name))
 
         return _filler(at, object_type, details, part)
 
     def _key_part(
-        self, at: _Selection, name: str, field_type: Any, details: FieldDetailsList
+        self,
+        at: _Selection,
+        result: Aggregate,
+        name: str,
+        field_type: Any,
+        details: FieldDetailsList,
     ) -> _Fill:
         dimension = self.field.dimension_names[name]
         if isinstance(field_type, GraphQLObjectType):
-            nodes = self.result.nodes.get(dimension, {})
+            nodes = result.nodes.get(dimension, {})
             return _node(at, dimension, nodes, field_type, details)
         return _key(dimension, field_type.coerce_output_value)
 
@@ -561,6 +646,28 @@ class _Answer(SelfCompleting):
         if measure in self.field.money:
             return _money(at, function, measure, field_type, details)
         return _figure((function, measure), field_type.coerce_output_value)
+
+
+def _object_part(
+    at: _Selection,
+    object_type: GraphQLObjectType,
+    details: FieldDetailsList,
+    part: Callable[[str, Any, FieldDetailsList], Part],
+) -> ObjectPart:
+    """An object of this type as parts: __typename, and each other selected field's part."""
+    return ObjectPart(
+        tuple(
+            (key, TypenamePart(object_type.name) if name == "__typename" else part(name, t, d))
+            for key, name, t, d in at.fields(object_type, details)
+        )
+    )
+
+
+def _leaf_type(leaf: Any, non_null: bool = False) -> LeafType:
+    if isinstance(leaf, GraphQLEnumType):
+        names = tuple((str(value.value), name) for name, value in leaf.values.items())
+        return LeafType(names=names, non_null=non_null)
+    return LeafType(scalar=leaf.name, non_null=non_null)
 
 
 def _filler(
