@@ -263,6 +263,14 @@ class ObjectPart:
     """An object: each response key and its part, in the selection's order."""
 
     fields: tuple[tuple[str, Part], ...]
+    # Worked out once: an answer's parts key the cache of the statements that write it.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.fields))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import StrEnum
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import sqlalchemy as sa
 import strawberry
 from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
     GraphQLEnumType,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -46,7 +48,7 @@ from resolvers.aggregate import (
     prepare,
 )
 from resolvers.entity_map import EntityMap
-from schema.context import Info
+from schema.context import Context, Info
 from schema.enums import described
 from schema.execution import NORMAL_PATH, ExecutionContext, SelfCompleting, arguments_once
 from schema.inputs import DecimalRange, IntRange, OrderDirection, to_spec
@@ -337,10 +339,8 @@ class AggregateField:
         self, *, description: str, also: Callable[[], ColumnElement[bool]] | None = None
     ) -> Any:
         """A root field computing this entity's aggregates; `also` adds a fixed condition."""
-        entity = self.entity
         group_by_enum = self.group_by
-        measures = self.measure_names
-        keys = self.dimension_names
+        aggregate_root = AggregateRoot(self, also)
 
         async def resolve(
             root: Any,
@@ -351,17 +351,17 @@ class AggregateField:
             order_by: Any = None,
             first: int | None = None,
         ) -> Any:
-            request = _request(
-                info,
-                measures=measures,
-                keys=keys,
-                where=where,
-                group_by=[str(g) for g in group_by or []],
-                having=having,
-                order_by=order_by,
-                first=first,
+            raw = info._raw_info
+            arguments = {
+                "where": where,
+                "group_by": group_by,
+                "having": having,
+                "order_by": order_by,
+                "first": first,
+            }
+            request, query = aggregate_root.prepare(
+                info.context, raw.field_nodes, raw.fragments, arguments
             )
-            query = prepare(info.context.db, entity, request, viewer=info.context.viewer, also=also)
             return _Answer(self, request, query)
 
         resolve.__annotations__ = {
@@ -401,8 +401,46 @@ class AggregateField:
         return strawberry.field(
             resolver=resolve,
             description=description,
-            metadata={**AGGREGATE_COST, **arguments_once()},
+            metadata={**AGGREGATE_COST, **arguments_once(), AGGREGATE_ROOT: aggregate_root},
         )
+
+
+# Field metadata key: the AggregateRoot of a root field computing aggregates.
+AGGREGATE_ROOT = "pledgegraph.aggregate_root"
+
+
+class AggregateRoot:
+    """A root field computing one entity's aggregates, with its fixed condition."""
+
+    def __init__(
+        self, field: AggregateField, also: Callable[[], ColumnElement[bool]] | None
+    ) -> None:
+        self.field = field
+        self.also = also
+
+    def prepare(
+        self,
+        context: Context,
+        field_nodes: list[FieldNode],
+        fragments: dict[str, FragmentDefinitionNode],
+        arguments: Mapping[str, Any],
+    ) -> tuple[AggregateRequest, AggregateQuery]:
+        """The request the field's converted arguments and selection make, ready to run;
+        InvalidInput names the argument at fault."""
+        field = self.field
+        request = _request(
+            field_nodes,
+            fragments,
+            measures=field.measure_names,
+            keys=field.dimension_names,
+            where=arguments.get("where"),
+            group_by=[str(g) for g in arguments.get("group_by") or []],
+            having=arguments.get("having"),
+            order_by=arguments.get("order_by"),
+            first=arguments.get("first"),
+        )
+        query = prepare(context.db, field.entity, request, viewer=context.viewer, also=self.also)
+        return request, query
 
 
 class _Build:
@@ -472,6 +510,7 @@ class _Selection:
     def __init__(self, execution: ExecutionContext, info: GraphQLResolveInfo[Any]) -> None:
         self.execution = execution
         self.info = info
+        self.fast_fields = execution.fast_fields
 
     def fields(
         self, object_type: GraphQLObjectType, details: FieldDetailsList
@@ -480,14 +519,7 @@ class _Selection:
         selected = self.execution.subfields(object_type, details)
         if selected is None:
             raise _Unplanned
-        fields = []
-        for key, field_details in selected.items():
-            name = field_details[0].node.name.value
-            field_type = (
-                None if name == "__typename" else get_named_type(object_type.fields[name].type)
-            )
-            fields.append((key, name, field_type, field_details))
-        return fields
+        return typed_fields(object_type, selected)
 
     def completer(
         self, object_type: GraphQLObjectType, details: FieldDetailsList
@@ -504,6 +536,18 @@ class _Selection:
             return data
 
         return completed
+
+
+def typed_fields(
+    object_type: GraphQLObjectType, selected: Mapping[str, FieldDetailsList]
+) -> list[tuple[str, str, Any, FieldDetailsList]]:
+    """(response key, field name, its named type, details) of each selected field."""
+    fields = []
+    for key, field_details in selected.items():
+        name = field_details[0].node.name.value
+        field_type = None if name == "__typename" else get_named_type(object_type.fields[name].type)
+        fields.append((key, name, field_type, field_details))
+    return fields
 
 
 class _Answer(SelfCompleting):
@@ -537,10 +581,7 @@ class _Answer(SelfCompleting):
         info: GraphQLResolveInfo[Any],
     ) -> Any:
         at = _Selection(execution, info)
-        try:
-            answer = self._figures_part(at, object_type, details)
-        except _Unplanned:
-            answer = None
+        answer = answer_parts(self.field, at, object_type, details)
         if answer is not None:
             written = await self.query.answer(answer)
             if written is not None:
@@ -551,54 +592,6 @@ class _Answer(SelfCompleting):
             return fill(result.totals or Figures(0), {})
         except Exception:  # e.g. a value the leaf type refuses: the normal path reports it
             return NORMAL_PATH
-
-    # The selection as the parts the database writes
-
-    def _figures_part(
-        self, at: _Selection, object_type: GraphQLObjectType, details: FieldDetailsList
-    ) -> ObjectPart:
-        """The totals' or a group's object: count, hasMoreGroups, groups, keys, figures."""
-
-        def part(name: str, field_type: Any, field_details: FieldDetailsList) -> Part:
-            if name == "count":
-                return CountPart(_leaf_type(field_type))
-            if name == "hasMoreGroups":
-                return HasMorePart()
-            if name == "groups":
-                return GroupsPart(self._figures_part(at, field_type, field_details))
-            if name == "keys":
-                return _object_part(at, field_type, field_details, partial(self._key_as_part, at))
-            # sum, avg, min, max
-            return _object_part(at, field_type, field_details, partial(self._figure_as_part, name))
-
-        return _object_part(at, object_type, details, part)
-
-    def _key_as_part(
-        self, at: _Selection, name: str, field_type: Any, details: FieldDetailsList
-    ) -> Part:
-        dimension = self.field.dimension_names[name]
-        if not isinstance(field_type, GraphQLObjectType):
-            return KeyPart(dimension, _leaf_type(field_type))
-        fields: list[tuple[str, TypenamePart | ColumnPart]] = []
-        for key, field_name, _, field_details in at.fields(field_type, details):
-            if field_name == "__typename":
-                fields.append((key, TypenamePart(field_type.name)))
-                continue
-            field = field_type.fields[field_name]
-            read = at.execution.fast_fields.get(id(field))
-            if not isinstance(read, str) or any(d.node.arguments for d in field_details):
-                raise _Unplanned
-            leaf = _leaf_type(get_named_type(field.type), isinstance(field.type, GraphQLNonNull))
-            fields.append((key, ColumnPart(read, leaf)))
-        return NodePart(dimension, tuple(fields))
-
-    def _figure_as_part(
-        self, function: str, name: str, field_type: Any, details: FieldDetailsList
-    ) -> Part:
-        measure = self.field.measure_names[name]
-        if measure in self.field.money:
-            raise _Unplanned
-        return FigurePart(function, measure, _leaf_type(field_type))
 
     # The selection completed from the figures
 
@@ -648,8 +641,85 @@ class _Answer(SelfCompleting):
         return _figure((function, measure), field_type.coerce_output_value)
 
 
+class Selection(Protocol):
+    """What the parts of an answer are read from: the fields selected on an object."""
+
+    @property
+    def fast_fields(self) -> Mapping[int, Any]:
+        """How each field that needs no resolver is read (see schema.execution)."""
+        ...
+
+    def fields(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> list[tuple[str, str, Any, FieldDetailsList]]:
+        """(response key, field name, its named type, details) of each selected field."""
+        ...
+
+
+def answer_parts(
+    field: AggregateField, at: Selection, object_type: GraphQLObjectType, details: FieldDetailsList
+) -> ObjectPart | None:
+    """The selection of an aggregate field as the parts the database writes; None where a
+    part needs Python (money, or a key's object with a field that has a resolver)."""
+    try:
+        return _figures_part(field, at, object_type, details)
+    except _Unplanned:
+        return None
+
+
+def _figures_part(
+    field: AggregateField, at: Selection, object_type: GraphQLObjectType, details: FieldDetailsList
+) -> ObjectPart:
+    """The totals' or a group's object: count, hasMoreGroups, groups, keys, figures."""
+
+    def part(name: str, field_type: Any, field_details: FieldDetailsList) -> Part:
+        if name == "count":
+            return CountPart(_leaf_type(field_type))
+        if name == "hasMoreGroups":
+            return HasMorePart()
+        if name == "groups":
+            return GroupsPart(_figures_part(field, at, field_type, field_details))
+        if name == "keys":
+            return _object_part(at, field_type, field_details, partial(_key_as_part, field, at))
+        # sum, avg, min, max
+        return _object_part(at, field_type, field_details, partial(_figure_as_part, field, name))
+
+    return _object_part(at, object_type, details, part)
+
+
+def _key_as_part(
+    field: AggregateField, at: Selection, name: str, field_type: Any, details: FieldDetailsList
+) -> Part:
+    dimension = field.dimension_names[name]
+    if not isinstance(field_type, GraphQLObjectType):
+        return KeyPart(dimension, _leaf_type(field_type))
+    fields: list[tuple[str, TypenamePart | ColumnPart]] = []
+    for key, field_name, _, field_details in at.fields(field_type, details):
+        if field_name == "__typename":
+            fields.append((key, TypenamePart(field_type.name)))
+            continue
+        node_field = field_type.fields[field_name]
+        read = at.fast_fields.get(id(node_field))
+        if not isinstance(read, str) or any(d.node.arguments for d in field_details):
+            raise _Unplanned
+        non_null = isinstance(node_field.type, GraphQLNonNull)
+        fields.append(
+            (key, ColumnPart(read, _leaf_type(get_named_type(node_field.type), non_null)))
+        )
+    return NodePart(dimension, tuple(fields))
+
+
+def _figure_as_part(
+    field: AggregateField, function: str, name: str, field_type: Any, details: FieldDetailsList
+) -> Part:
+    measure = field.measure_names[name]
+    if measure in field.money:
+        raise _Unplanned
+    return FigurePart(function, measure, _leaf_type(field_type))
+
+
 def _object_part(
-    at: _Selection,
+    at: Selection,
     object_type: GraphQLObjectType,
     details: FieldDetailsList,
     part: Callable[[str, Any, FieldDetailsList], Part],
@@ -760,7 +830,8 @@ def _value(figures: Figures, function: str, name: str, money: bool) -> Any:
 
 
 def _request(
-    info: Info,
+    field_nodes: list[FieldNode],
+    fragments: dict[str, FragmentDefinitionNode],
     *,
     measures: Mapping[str, str],
     keys: Mapping[str, str],
@@ -772,21 +843,20 @@ def _request(
 ) -> AggregateRequest:
     """The arguments as plain values, and what the selection reads (so the statement computes
     only those figures, and reads the objects of only those keys)."""
-    raw = info._raw_info
-    top = selected_fields(raw.field_nodes, raw.fragments)
+    top = selected_fields(field_nodes, fragments)
     groups = [node for node in top if node.name.value == "groups"]
-    in_groups = selected_fields(groups, raw.fragments)
+    in_groups = selected_fields(groups, fragments)
     wanted = {
         (node.name.value, measures[value.name.value])
         for node in [*top, *in_groups]
         if node.name.value in FUNCTIONS
-        for value in selected_fields([node], raw.fragments)
+        for value in selected_fields([node], fragments)
         if value.name.value in measures
     }
     in_keys = [node for node in in_groups if node.name.value == "keys"]
     read_keys = {
         keys[node.name.value]
-        for node in selected_fields(in_keys, raw.fragments)
+        for node in selected_fields(in_keys, fragments)
         if node.name.value in keys
     }
     return AggregateRequest(
