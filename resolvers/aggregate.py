@@ -842,9 +842,10 @@ class _Builder:
         """The statement's rows (columns named by `names`) as figures and groups; each column's
         position and each key's decoding are worked out once, not once per row."""
         at = {name: i for i, name in enumerate(names)}
+        # Without groups selected, the statement computes the totals alone: no key columns.
         keys = [
             (name, at[f"k{i}"], _decoder(self.dimensions[i]))
-            for i, name in enumerate(self.request.group_by)
+            for i, name in enumerate(self.request.group_by if self.with_groups else ())
         ]
         plain = [(name, i) for name, i, decode in keys if decode is None]
         decoded = [(name, i, decode) for name, i, decode in keys if decode is not None]

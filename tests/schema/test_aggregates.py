@@ -739,6 +739,14 @@ async def test_answers_complete_by_the_database_or_their_figures_exactly_as_the_
     assert json.dumps(filled.data) == json.dumps(executed.data)
 
 
+async def test_group_by_without_groups_selected_gives_the_totals(
+    db: Database, gql: GraphQLClient
+) -> None:
+    await _catalogue(db)
+    data = await gql.data("{ productsAggregate(groupBy: [CATEGORY]) { count hasMoreGroups } }")
+    assert data["productsAggregate"] == {"count": 5, "hasMoreGroups": False}
+
+
 async def test_sums_beyond_64_bits_are_written_exactly(db: Database, gql: GraphQLClient) -> None:
     """No float on the way: the standard library reads the database's JSON when a sum goes
     beyond what orjson reads as an integer. (SQLite's sum() refuses to overflow 64 bits.)"""
