@@ -403,15 +403,22 @@ class AggregateQuery:
         """The figures asked for, in one statement."""
         return self._builder.read(self._names, await self._db.plain_rows(self._statement))
 
+    def writes(self, answer: ObjectPart) -> bool:
+        """Whether the database can write this answer (`answer` then gives it)."""
+        return self._writer(answer) is not None
+
     async def answer(self, answer: ObjectPart) -> Any:
         """The field's answer as the database wrote it, in one statement, read into plain
         values; None when the database cannot write some part of it (then use `figures`)."""
-        statement = _WRITTEN.get((self._shape, answer), lambda: self._builder.written(answer))
+        statement = self._writer(answer)
         if statement is None:
             return None
         ((text, beyond_64_bits),) = await self._db.plain_rows(statement)
         # orjson would read such integers as floats: the standard library reads them exactly.
         return json.loads(text) if beyond_64_bits else orjson.loads(text)
+
+    def _writer(self, answer: ObjectPart) -> Prepared | None:
+        return _WRITTEN.get((self._shape, answer), lambda: self._builder.written(answer))
 
 
 # A dashboard repeats the same aggregates: building and compiling an aggregate's statement

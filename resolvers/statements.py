@@ -43,6 +43,14 @@ class Recent(Generic[K, V]):
         self._size = size
         self._values: OrderedDict[K, V] = OrderedDict()
 
+    def find(self, key: K) -> V | None:
+        """The value of `key`, or None when it is not kept."""
+        try:
+            self._values.move_to_end(key)
+        except KeyError:
+            return None
+        return self._values[key]
+
     def get(self, key: K, build: Callable[[], V]) -> V:
         """The value of `key`, built on a miss (nothing is kept when `build` raises)."""
         try:

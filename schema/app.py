@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
+from strawberry import Schema
 from strawberry.asgi import GraphQL
 from strawberry.schema.base import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -33,6 +34,7 @@ from models.db import (
 from models.settings import DatabaseSettings
 from schema.auth import authenticate_request
 from schema.budget import Budget, budget_for
+from schema.compiled import CompiledReads
 from schema.context import Context
 from schema.export import ExportEndpoint, ExportSlots
 from schema.graphiql import STATIC_DIR, render_graphiql
@@ -72,6 +74,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.settings = settings
         self._graphiql_html = graphiql_html
+        self.compiled = CompiledReads(schema) if isinstance(schema, Schema) else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,6 +116,7 @@ class GraphQLView(GraphQL[Context, None]):
                             request_id=exchange.request_id,
                         ),
                         persisted=state.persisted_queries,
+                        compiled=self.compiled,
                     )
                     for operation in payload.operations
                 ]

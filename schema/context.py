@@ -10,7 +10,7 @@ import strawberry
 from models.db import Database
 from resolvers.loaders import Loaders
 from resolvers.viewer import ANONYMOUS, Viewer
-from schema.budget import Budget
+from schema.budget import Budget, Charge
 from schema.settings import DEFAULT_SETTINGS, ApiSettings
 
 
@@ -26,6 +26,9 @@ class Context:
     client_address: str | None = None  # whose budget an anonymous caller spends
     settings: ApiSettings = DEFAULT_SETTINGS
     budget: Budget | None = None
+    # Set once the operation's cost is charged to the budget before the executor runs it (a
+    # compiled read that fell back to it): the executor must not charge it again.
+    prepaid: Charge | None = None
 
     @classmethod
     def for_db(

@@ -76,19 +76,28 @@ def _converting_once(schema: Any, name: str, definition: StrawberryField) -> Cal
     resolver = definition.base_resolver
     assert resolver is not None
     assert resolver.is_async
-    registry = schema.schema_converter.scalar_registry
     info_class = schema.config.info_class
 
-    def convert(values: dict[str, Any]) -> dict[str, Any]:
+    def resolve(source: Any, info: GraphQLResolveInfo[Any], **values: Any) -> Any:
+        arguments = converted_arguments(schema, name, definition, values)
+        return resolver(source, info_class(_raw_info=info, _field=definition), **arguments)
+
+    return resolve
+
+
+def converted_arguments(
+    schema: Any, name: str, definition: StrawberryField, values: dict[str, Any]
+) -> dict[str, Any]:
+    """A field's argument values ("Type.field") converted as strawberry converts them, each
+    distinct set once."""
+
+    def convert() -> dict[str, Any]:
+        registry = schema.schema_converter.scalar_registry
         return convert_arguments(
             values, definition.arguments, scalar_registry=registry, config=schema.config
         )
 
-    def resolve(source: Any, info: GraphQLResolveInfo[Any], **values: Any) -> Any:
-        arguments = _CONVERTED.get((name, frozen(values)), lambda: convert(values))
-        return resolver(source, info_class(_raw_info=info, _field=definition), **arguments)
-
-    return resolve
+    return _CONVERTED.get((name, frozen(values)), convert)
 
 
 @dataclass(frozen=True, slots=True)

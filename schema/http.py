@@ -22,6 +22,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from resolvers.errors import ErrorCode
+from schema.compiled import CompiledReads
 from schema.context import Context
 from schema.errors import BAD_REQUEST, INTERNAL_ERROR
 from schema.limits import retry_after
@@ -286,13 +287,17 @@ async def execute(
     method: str,
     context: Context,
     persisted: PersistedQueries,
+    compiled: CompiledReads | None = None,
 ) -> ExecutionResult:
-    """Resolve the document (persisted queries, allow-list) and run it."""
+    """Resolve the document (persisted queries, allow-list) and run it: as a compiled read
+    when it is one, else through the executor (which may teach `compiled` a new one)."""
     try:
         query = await persisted.resolve(
             query=operation.query, extensions=operation.extensions, viewer=context.viewer
         )
-        return await schema.execute(
+        if compiled is not None and (answered := await compiled.run(query, operation, context)):
+            return answered
+        result = await schema.execute(
             query,
             variable_values=operation.variables,
             context_value=context,
@@ -300,6 +305,9 @@ async def execute(
             allowed_operation_types=ALLOWED_OPERATIONS[method],
             operation_extensions=operation.extensions,
         )
+        if compiled is not None and result.errors is None:
+            compiled.learn(query, operation.operation_name)
+        return result
     except GraphQLError as error:
         return ExecutionResult(data=None, errors=[error])
     except CannotGetOperationTypeError as error:

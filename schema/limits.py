@@ -174,6 +174,9 @@ class Limiter(SchemaExtension):
         if context is None or context.budget is None or self._asked_budget:
             return
         self._asked_budget = True
+        if context.prepaid is not None:  # charged for this operation already (schema.compiled)
+            self._charge = context.prepaid
+            return
         self._charge = await context.budget.charge(caller_of(context), cost)
 
     def on_operation(self) -> Iterator[None]:
@@ -249,26 +252,38 @@ class Limiter(SchemaExtension):
             return {}  # nothing parsed, nothing to cost
         # Refused before the budget was charged: report what is left, without charging.
         await self._charge_budget(0)
-        return {
-            "cost": {
-                "requested": self._requested,
-                "actual": self._actual,
-                "maximum": self._settings.max_cost,
-                "remaining": self._charge.remaining if self._charge else None,
-                **self._bucket(),
-            }
-        }
+        return cost_report(self._requested, self._actual, self._context, self._charge)
 
     def _bucket(self) -> dict[str, int]:
-        """The budget's size and refill rate (the settings', when none is charged)."""
-        budget = self._context.budget if self._context else None
-        if budget is not None:
-            return {"capacity": budget.capacity, "leakPerSecond": budget.leak_per_second}
-        settings = self._settings
-        return {
-            "capacity": settings.budget_capacity,
-            "leakPerSecond": settings.budget_leak_per_second,
+        return _bucket(self._context)
+
+
+def cost_report(
+    requested: int | None, actual: int, context: Context | None, charge: Charge | None
+) -> dict[str, Any]:
+    """The response's `extensions.cost`: what the operation may cost and did, and the budget."""
+    settings = context.settings if context else DEFAULT_SETTINGS
+    return {
+        "cost": {
+            "requested": requested,
+            "actual": actual,
+            "maximum": settings.max_cost,
+            "remaining": charge.remaining if charge else None,
+            **_bucket(context),
         }
+    }
+
+
+def _bucket(context: Context | None) -> dict[str, int]:
+    """The budget's size and refill rate (the settings', when none is charged)."""
+    budget = context.budget if context else None
+    if budget is not None:
+        return {"capacity": budget.capacity, "leakPerSecond": budget.leak_per_second}
+    settings = context.settings if context else DEFAULT_SETTINGS
+    return {
+        "capacity": settings.budget_capacity,
+        "leakPerSecond": settings.budget_leak_per_second,
+    }
 
 
 def _refused(message: str, extensions: dict[str, Any]) -> GraphQLExecutionResult:
