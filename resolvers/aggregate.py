@@ -364,56 +364,49 @@ def _check_comparisons(name: str, operators: Spec, scale: int) -> None:
 
 
 def prepare(
-    db: Database,
     entity: EntityMap[Any],
     request: AggregateRequest,
     *,
     viewer: Viewer,
+    dialect: str,
     also: Callable[[], ColumnElement[bool]] | None = None,
 ) -> AggregateQuery:
     """The request checked (InvalidInput names the argument at fault) and its statement over the
-    rows `viewer` may see built, ready to run; `also` gives a fixed condition of the field
-    (signatories: signed the pledge)."""
-    dialect = db.dialect_name
+    rows `viewer` may see built for the dialect, ready to run; `also` gives a fixed condition
+    of the field (signatories: signed the pledge)."""
     shape = (entity.model, _request_key(request), viewer, also, dialect)
     builder, statement, names = _SHAPES.get(
         shape, lambda: _built(entity, request, viewer, also, dialect)
     )
-    return AggregateQuery(db, shape, builder, statement, names)
+    return AggregateQuery(shape, builder, statement, names)
 
 
 class AggregateQuery:
     """One aggregate request, ready to run as figures or as its answer written in JSON."""
 
     def __init__(
-        self,
-        db: Database,
-        shape: Hashable,
-        builder: _Builder,
-        statement: Prepared,
-        names: list[str],
+        self, shape: Hashable, builder: _Builder, statement: Prepared, names: list[str]
     ) -> None:
-        self._db = db
         self._shape = shape
         self._builder = builder
         self._statement = statement
         self._names = names
 
-    async def figures(self) -> Aggregate:
+    async def figures(self, db: Database) -> Aggregate:
         """The figures asked for, in one statement."""
-        return self._builder.read(self._names, await self._db.plain_rows(self._statement))
+        return self._builder.read(self._names, await db.plain_rows(self._statement))
 
     def writes(self, answer: ObjectPart) -> bool:
         """Whether the database can write this answer (`answer` then gives it)."""
         return self._writer(answer) is not None
 
-    async def answer(self, answer: ObjectPart) -> Any:
+    async def answer(self, db: Database, answer: ObjectPart) -> Any:
         """The field's answer as the database wrote it, in one statement, read into plain
         values; None when the database cannot write some part of it (then use `figures`)."""
         statement = self._writer(answer)
         if statement is None:
             return None
-        ((text, beyond_64_bits),) = await self._db.plain_rows(statement)
+        ((text, beyond_64_bits),) = await db.plain_rows(statement)
         # orjson would read such integers as floats: the standard library reads them exactly.
         return json.loads(text) if beyond_64_bits else orjson.loads(text)
 

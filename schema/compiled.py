@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from graphql import (
@@ -27,7 +28,7 @@ from strawberry.types.field import StrawberryField
 
 from resolvers.aggregate import AggregateQuery, ObjectPart
 from resolvers.errors import DomainError
-from resolvers.statements import Recent
+from resolvers.statements import Recent, frozen
 from schema.context import Context
 from schema.cost import actual_cost, requested_cost
 from schema.execution import ExecutionContext, converted_arguments
@@ -47,12 +48,19 @@ class _Root:
     parts: ObjectPart | None = None
 
 
+# The requested cost, and each aggregate's query by response key.
+_Prepared = tuple[int, dict[str, AggregateQuery]]
+
+
 @dataclass(frozen=True)
 class _Plan:
     document: DocumentNode
     operation: OperationDefinitionNode
     operation_name: str | None  # as strawberry names it: the operation's own, when none is sent
     roots: tuple[_Root, ...]
+    # By variable values, caller and dialect: what they make of the operation, None where the
+    # executor must answer. Dashboards repeat the same values.
+    prepared: Recent[Hashable, _Prepared | None] = field(default_factory=lambda: Recent(64))
 
 
 class CompiledReads:
@@ -104,7 +112,7 @@ class CompiledReads:
                 continue
             assert root.parts is not None
             try:
-                answer = await query_of_root.answer(root.parts)
+                answer = await query_of_root.answer(context.db, root.parts)
             except Exception:  # the executor runs it again and reports the failure
                 return None
             if answer is None:
@@ -118,9 +126,21 @@ class CompiledReads:
 
     def _prepare(
         self, plan: _Plan, operation: GraphQLRequestData, context: Context
-    ) -> tuple[int, dict[str, AggregateQuery]] | None:
+    ) -> _Prepared | None:
         """The requested cost and each aggregate's query, as the executor would make them;
         None where it would refuse something."""
+        dialect = context.db.dialect_name
+        key = (
+            frozen(operation.variables or {}),
+            context.viewer,
+            dialect,
+            context.settings.max_cost,
+        )
+        return plan.prepared.get(key, lambda: self._work_out(plan, operation, context, dialect))
+
+    def _work_out(
+        self, plan: _Plan, operation: GraphQLRequestData, context: Context, dialect: str
+    ) -> _Prepared | None:
         schema = self._schema._schema
         variables = get_variable_values(
             schema, plan.operation.variable_definitions or (), operation.variables or {}
@@ -141,7 +161,9 @@ class CompiledReads:
                 arguments = converted_arguments(
                     self._schema, f"Query.{root.name}", definition, values
                 )
-                _, query = root.aggregate.prepare(context, root.nodes, {}, arguments)
+                _, query = root.aggregate.prepare(
+                    context.viewer, dialect, root.nodes, {}, arguments
+                )
             except (GraphQLError, DomainError):
                 return None
             assert root.parts is not None

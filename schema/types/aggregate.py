@@ -22,6 +22,7 @@ from graphql.execution.collect_fields import FieldDetailsList
 from sqlalchemy.sql import ColumnElement
 
 import models
+from models.db import Database
 from resolvers.aggregate import (
     AVERAGE_PLACES,
     DEFAULT_GROUPS,
@@ -48,7 +49,8 @@ from resolvers.aggregate import (
     prepare,
 )
 from resolvers.entity_map import EntityMap
-from schema.context import Context, Info
+from resolvers.viewer import Viewer
+from schema.context import Info
 from schema.enums import described
 from schema.execution import NORMAL_PATH, ExecutionContext, SelfCompleting, arguments_once
 from schema.inputs import DecimalRange, IntRange, OrderDirection, to_spec
@@ -359,10 +361,11 @@ class AggregateField:
                 "order_by": order_by,
                 "first": first,
             }
+            context = info.context
             request, query = aggregate_root.prepare(
-                info.context, raw.field_nodes, raw.fragments, arguments
+                context.viewer, context.db.dialect_name, raw.field_nodes, raw.fragments, arguments
             )
-            return _Answer(self, request, query)
+            return _Answer(self, request, query, info.context.db)
 
         resolve.__annotations__ = {
             "info": Info,
@@ -420,7 +423,8 @@ class AggregateRoot:
 
     def prepare(
         self,
-        context: Context,
+        viewer: Viewer,
+        dialect: str,
         field_nodes: list[FieldNode],
         fragments: dict[str, FragmentDefinitionNode],
         arguments: Mapping[str, Any],
@@ -439,7 +443,7 @@ class AggregateRoot:
             order_by=arguments.get("order_by"),
             first=arguments.get("first"),
         )
-        query = prepare(context.db, field.entity, request, viewer=context.viewer, also=self.also)
+        query = prepare(field.entity, request, viewer=viewer, dialect=dialect, also=self.also)
         return request, query
 
 
@@ -558,15 +562,18 @@ class _Answer(SelfCompleting):
     anything out of the ordinary, e.g. a key's object with a connection, takes the normal path
     over objects."""
 
-    def __init__(self, field: AggregateField, request: AggregateRequest, query: AggregateQuery):
+    def __init__(
+        self, field: AggregateField, request: AggregateRequest, query: AggregateQuery, db: Database
+    ):
         self.field = field
         self.request = request
         self.query = query
+        self.db = db
         self._result: Aggregate | None = None
 
     async def result(self) -> Aggregate:
         if self._result is None:
-            self._result = await self.query.figures()
+            self._result = await self.query.figures(self.db)
         return self._result
 
     async def objects(self) -> Any:
@@ -583,7 +590,7 @@ class _Answer(SelfCompleting):
         at = _Selection(execution, info)
         answer = answer_parts(self.field, at, object_type, details)
         if answer is not None:
-            written = await self.query.answer(answer)
+            written = await self.query.answer(self.db, answer)
             if written is not None:
                 return written
         result = await self.result()

@@ -703,8 +703,8 @@ async def test_answers_complete_by_the_database_or_their_figures_exactly_as_the_
     answer = aggregates.AggregateQuery.answer
     objects = aggregate_types._Answer.objects
 
-    async def written(query: Any, parts: Any) -> Any:
-        data = await answer(query, parts)
+    async def written(query: Any, db: Database, parts: Any) -> Any:
+        data = await answer(query, db, parts)
         if data is not None:
             taken.append(WRITTEN)
         return data

@@ -206,10 +206,10 @@ async def test_a_statement_that_fails_after_the_charge_is_run_by_the_executor_ch
     answer = aggregates.AggregateQuery.answer
     failures = [ConnectionError("the database went away")]
 
-    async def failing_once(query: Any, parts: Any) -> Any:
+    async def failing_once(query: Any, db: Any, parts: Any) -> Any:
         if failures:
             raise failures.pop()
-        return await answer(query, parts)
+        return await answer(query, db, parts)
 
     async with app_client(sessionmaker) as client:
         first = (await client.post("/graphql", json={"query": W4_LIKE})).json()
