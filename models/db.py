@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
+from sqlalchemy.util import greenlet_spawn
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -176,6 +177,27 @@ def _compile(statement: Any, dialect: Dialect) -> _Compiled | None:
     return _Compiled(compiled, compiled.string, names, binds, tuple(results))
 
 
+async def _fetch_borrowed(
+    engine: AsyncEngine, compiled: _Compiled, params: dict[str, Any] | None
+) -> Sequence[Sequence[Any]]:
+    """The statement's records, on a driver connection borrowed from the pool. Reads run in
+    autocommit (see `create_read_sessionmaker`): no transaction to begin or end."""
+    borrowed = await engine.raw_connection()
+    driver = borrowed.driver_connection
+    assert driver is not None
+    try:
+        records: Sequence[Sequence[Any]] = await driver.fetch(
+            compiled.text, *compiled.arguments(params)
+        )
+    except BaseException:
+        # A connection the database dropped must leave the pool, as SQLAlchemy's own
+        # disconnect handling would make it.
+        await greenlet_spawn(borrowed.invalidate if driver.is_closed() else borrowed.close)
+        raise
+    await greenlet_spawn(borrowed.close)
+    return records
+
+
 def _watched(connection: Any) -> bool:
     """Whether something listens to the statements SQLAlchemy sends (tracing, the tests'
     statement counts): then every statement goes through SQLAlchemy, where they see it."""
@@ -249,6 +271,11 @@ class Database:
             session = self.session
             if session.new or session.dirty or session.deleted:
                 await session.flush()
+            engine = self._lendable_engine()
+            if isinstance(statement, Prepared) and engine is not None:
+                compiled = statement.compiled(engine.dialect)
+                if compiled is not None:
+                    return compiled.rows(await _fetch_borrowed(engine, compiled, params))
             connection = await session.connection()
             if isinstance(statement, Prepared):
                 compiled = (
@@ -265,6 +292,24 @@ class Database:
                     return compiled.rows(records)
                 statement = statement.statement
             return (await connection.execute(statement, params)).all()
+
+    def _lendable_engine(self) -> AsyncEngine | None:
+        """The engine a prepared read may borrow a driver connection from for its statement
+        alone: on PostgreSQL, outside a write block, while the read session holds no connection
+        (it keeps one from its first statement to its close) and nothing listens to SQLAlchemy's
+        statements. Checking a connection out and in through the session cost more CPU than a
+        small aggregate's statement itself (W4: about 0.1 ms of 0.6 in process)."""
+        session = self._reads
+        bind = session.bind
+        if (
+            self._writing is None
+            and isinstance(bind, AsyncEngine)
+            and bind.dialect.name == "postgresql"
+            and not session.in_transaction()
+            and not bind.sync_engine.dispatch.before_cursor_execute
+        ):
+            return bind
+        return None
 
     async def first(self, statement: SelectOfScalar[T]) -> T | None:
         async with self._lock:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from models import Certification, CertificationCategory
 from models.base import enum_type
-from models.db import Database, Prepared, create_engine
+from models.db import Database, Prepared, create_engine, create_read_sessionmaker
 from models.settings import DatabaseSettings
 from tests.factories import make_certification
 from tests.fixtures.database import StatementCounter
+
+POOL_SIZE = DatabaseSettings().pool_size
 
 
 @pytest.mark.parametrize("pre_ping", [False, True])
@@ -99,3 +103,43 @@ def _dialect(db: Database) -> Any:
     bind = db.session.bind
     assert bind is not None
     return bind.dialect
+
+
+def _echo() -> Any:
+    """A prepared statement over no table: an enum parameter and a number, read back."""
+    category = sa.bindparam("category", type_=enum_type(CertificationCategory, "category"))
+    return sa.select(category.label("category"), (sa.bindparam("n", type_=sa.Integer) * 2))
+
+
+async def test_a_prepared_read_borrows_a_pooled_driver_connection_for_its_statement_alone(
+    engine: AsyncEngine,
+) -> None:
+    """Outside a test's transaction: a read session on the engine itself, as the app has."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads go through SQLAlchemy")
+    async with create_read_sessionmaker(engine)() as session:
+        db = Database(session)
+        checked_out = engine.pool.checkedout()  # type: ignore[attr-defined]
+        rows = await db.plain_rows(Prepared(_echo()), {"category": "forestry", "n": 21})
+        assert [tuple(row) for row in rows] == [(CertificationCategory.FORESTRY, 42)]
+        assert not session.in_transaction()  # the session never held a connection
+        assert engine.pool.checkedout() == checked_out  # type: ignore[attr-defined]
+        with pytest.raises(asyncpg.DataError):  # an integer out of range: refused, returned
+            await db.plain_rows(Prepared(_echo()), {"category": "forestry", "n": 2**40})
+        assert engine.pool.checkedout() == checked_out  # type: ignore[attr-defined]
+
+
+async def test_a_borrowed_connection_the_database_drops_leaves_the_pool(
+    engine: AsyncEngine,
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads go through SQLAlchemy")
+    async with create_read_sessionmaker(engine)() as session:
+        db = Database(session)
+        killed = Prepared(sa.select(sa.func.pg_terminate_backend(sa.func.pg_backend_pid())))
+        with pytest.raises(asyncpg.PostgresError):
+            await db.plain_rows(killed)
+        # Were the dead connection back in the pool, the next statement would fail on it.
+        for n in range(POOL_SIZE + 1):
+            rows = await db.plain_rows(Prepared(_echo()), {"category": "carbon", "n": n})
+            assert [tuple(row) for row in rows] == [(CertificationCategory.CARBON, 2 * n)]
