@@ -218,12 +218,30 @@ class Database:
     """
 
     def __init__(
-        self, session: AsyncSession, *, writes: Callable[[], AsyncSession] | None = None
+        self,
+        session: AsyncSession | async_sessionmaker[AsyncSession],
+        *,
+        writes: Callable[[], AsyncSession] | None = None,
     ) -> None:
-        self._reads = session
+        """`session`, or a sessionmaker whose session opens at its first use: a request
+        answered without one (a compiled read's borrowed connection) never pays for opening
+        and closing it."""
+        self._session: AsyncSession | None = None
+        self._open: async_sessionmaker[AsyncSession] | None = None
+        if isinstance(session, async_sessionmaker):
+            self._open, self._bind = session, session.kw["bind"]
+        else:
+            self._session, self._bind = session, session.bind
         self._writes = writes
         self._writing: AsyncSession | None = None
         self._lock = asyncio.Lock()
+
+    @property
+    def _reads(self) -> AsyncSession:
+        if self._session is None:
+            assert self._open is not None
+            self._session = self._open()
+        return self._session
 
     @property
     def session(self) -> AsyncSession:
@@ -233,9 +251,9 @@ class Database:
     @property
     def dialect_name(self) -> str:
         """ "postgresql" or "sqlite": a few statements take a better form on PostgreSQL."""
-        bind = self.session.bind
+        bind = self._writing.bind if self._writing else self._bind
         assert bind is not None
-        return bind.dialect.name
+        return str(bind.dialect.name)
 
     async def all(
         self, statement: SelectOfScalar[T], params: dict[str, Any] | None = None
@@ -299,13 +317,12 @@ class Database:
         (it keeps one from its first statement to its close) and nothing listens to SQLAlchemy's
         statements. Checking a connection out and in through the session cost more CPU than a
         small aggregate's statement itself (W4: about 0.1 ms of 0.6 in process)."""
-        session = self._reads
-        bind = session.bind
+        bind = self._bind
         if (
             self._writing is None
             and isinstance(bind, AsyncEngine)
             and bind.dialect.name == "postgresql"
-            and not session.in_transaction()
+            and (self._session is None or not self._session.in_transaction())
             and not bind.sync_engine.dispatch.before_cursor_execute
         ):
             return bind
@@ -372,4 +389,5 @@ class Database:
 
     async def close(self) -> None:
         async with self._lock:
-            await self._reads.close()
+            if self._session is not None:
+                await self._session.close()

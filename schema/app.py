@@ -6,7 +6,6 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from typing import Any, TypedDict
 
 import sqlalchemy as sa
@@ -94,34 +93,30 @@ class GraphQLView(GraphQL[Context, None]):
             return exchange.finish(HTMLResponse(self._graphiql_html))
         payload = await exchange.read()
         state = exchange.request.state
-        sessionmaker: Sessionmaker = state.sessionmaker
-        async with sessionmaker() as session:
-            db = Database(session, writes=state.writes)
-            try:
-                viewer = await authenticate_request(db, exchange.request)
-                client = exchange.request.client
-                results = [
-                    await execute(
-                        self.schema,
-                        operation,
-                        method=exchange.method,
-                        context=replace(
-                            Context.for_db(
-                                db,
-                                viewer,
-                                client_address=client.host if client else None,
-                                settings=self.settings,
-                                budget=state.budget,
-                            ),
-                            request_id=exchange.request_id,
-                        ),
-                        persisted=state.persisted_queries,
-                        compiled=self.compiled,
-                    )
-                    for operation in payload.operations
-                ]
-            finally:
-                await db.close()
+        db = Database(state.sessionmaker, writes=state.writes)
+        try:
+            viewer = await authenticate_request(db, exchange.request)
+            client = exchange.request.client
+            results = [
+                await execute(
+                    self.schema,
+                    operation,
+                    method=exchange.method,
+                    context=Context.for_db(
+                        db,
+                        viewer,
+                        client_address=client.host if client else None,
+                        settings=self.settings,
+                        budget=state.budget,
+                        request_id=exchange.request_id,
+                    ),
+                    persisted=state.persisted_queries,
+                    compiled=self.compiled,
+                )
+                for operation in payload.operations
+            ]
+        finally:
+            await db.close()
         return exchange.respond(payload, results)
 
 

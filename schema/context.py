@@ -39,11 +39,13 @@ class Context:
         client_address: str | None = None,
         settings: ApiSettings = DEFAULT_SETTINGS,
         budget: Budget | None = None,
+        request_id: str | None = None,
     ) -> Context:
         return cls(
             db=db,
             loaders=Loaders.for_db(db, viewer=viewer),
             viewer=viewer,
+            request_id=request_id or uuid4().hex,
             client_address=client_address,
             settings=settings,
             budget=budget,

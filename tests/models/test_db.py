@@ -7,8 +7,9 @@ from typing import Any
 import asyncpg
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Certification, CertificationCategory
 from models.base import enum_type
@@ -143,3 +144,25 @@ async def test_a_borrowed_connection_the_database_drops_leaves_the_pool(
         for n in range(POOL_SIZE + 1):
             rows = await db.plain_rows(Prepared(_echo()), {"category": "carbon", "n": n})
             assert [tuple(row) for row in rows] == [(CertificationCategory.CARBON, 2 * n)]
+
+
+class _CountingSessionmaker(async_sessionmaker[AsyncSession]):
+    opened = 0
+
+    def __call__(self, **local_kw: Any) -> AsyncSession:
+        self.opened += 1
+        return super().__call__(**local_kw)
+
+
+async def test_a_handle_on_a_sessionmaker_opens_its_session_at_first_use(
+    engine: AsyncEngine,
+) -> None:
+    sessionmaker = _CountingSessionmaker(bind=engine, class_=AsyncSession)
+    unused = Database(sessionmaker)
+    assert unused.dialect_name == engine.dialect.name
+    await unused.close()
+    assert sessionmaker.opened == 0
+    used = Database(sessionmaker)
+    assert [tuple(row) for row in await used.rows(sa.select(sa.literal(1)))] == [(1,)]
+    await used.close()
+    assert sessionmaker.opened == 1
