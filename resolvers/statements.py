@@ -51,6 +51,13 @@ class Recent(Generic[K, V]):
             return None
         return self._values[key]
 
+    def put(self, key: K, value: V) -> None:
+        """Keep `value` for `key` (the most recent)."""
+        self._values[key] = value
+        self._values.move_to_end(key)
+        if len(self._values) > self._size:
+            self._values.popitem(last=False)
+
     def get(self, key: K, build: Callable[[], V]) -> V:
         """The value of `key`, built on a miss (nothing is kept when `build` raises)."""
         try:
@@ -58,9 +65,7 @@ class Recent(Generic[K, V]):
             return self._values[key]
         except KeyError:
             value = build()
-            self._values[key] = value
-            if len(self._values) > self._size:
-                self._values.popitem(last=False)
+            self.put(key, value)
             return value
 
 

@@ -171,6 +171,8 @@ def requested_cost(
 
 # Requested costs of the most recent (schema, document, operation, variable values).
 _REQUESTED: Recent[Hashable, tuple[GraphQLSchema, DocumentNode, int]] = Recent(1024)
+# What can cost in a selection set on a type (see `_Walk._costly`), by their ids, with them.
+_COSTLY: Recent[tuple[int, int], tuple[SelectionSetNode, Any, _Costly]] = Recent(4096)
 
 
 def _requested(
@@ -229,7 +231,6 @@ class _Walk:
         self.variables = {**defaults, **(variables or {})}
         self._requested_fragments: dict[tuple[str, int], int] = {}  # by (name, page size)
         self._returned_fragments: dict[tuple[str, int], int] = {}  # by (name, id of the object)
-        self._costly_selections: dict[tuple[int, int], _Costly] = {}
 
     def _root(self) -> GraphQLObjectType:
         root = self.schema.get_root_type(self.operation.operation)
@@ -294,31 +295,34 @@ class _Walk:
         """The selections that can cost anything, each field with what can cost under it, down
         to the leaves: an aggregate group's `keys { vintage }` or `sum { quantity }` never
         costs, so the walk skips it in every group. Worked out once per selection set and
-        type, not once per returned object."""
+        type, not once per returned object (nor once per operation: dashboards repeat theirs)."""
         if selection_set is None:
             return []
         key = (id(selection_set), id(parent))
-        costly = self._costly_selections.get(key)
-        if costly is None:
-            costly = self._costly_selections[key] = []
-            for selection in selection_set.selections:
-                if isinstance(selection, FragmentSpreadNode):
-                    costly.append(selection)  # costed per object
-                elif isinstance(selection, InlineFragmentNode):
-                    condition = self._condition(selection, parent)
-                    if self._costly(selection.selection_set, condition):
-                        costly.append(selection)
-                elif isinstance(selection, FieldNode):
-                    name = selection.name.value
-                    if name.startswith("__") or name not in parent.fields:
-                        continue
-                    field = parent.fields[name]
-                    own = kind_of(parent, name, field).own
-                    returned = get_named_type(field.type)
-                    inner = self._costly(selection.selection_set, returned)
-                    if own or inner:
-                        response_key = selection.alias.value if selection.alias else name
-                        costly.append((response_key, own, returned, inner))
+        known = _COSTLY.find(key)
+        # The entry holds its selection set and type: no other can take their ids while kept.
+        if known is not None and known[0] is selection_set and known[1] is parent:
+            return known[2]
+        costly: _Costly = []
+        for selection in selection_set.selections:
+            if isinstance(selection, FragmentSpreadNode):
+                costly.append(selection)  # costed per object
+            elif isinstance(selection, InlineFragmentNode):
+                condition = self._condition(selection, parent)
+                if self._costly(selection.selection_set, condition):
+                    costly.append(selection)
+            elif isinstance(selection, FieldNode):
+                name = selection.name.value
+                if name.startswith("__") or name not in parent.fields:
+                    continue
+                field = parent.fields[name]
+                own = kind_of(parent, name, field).own
+                returned = get_named_type(field.type)
+                inner = self._costly(selection.selection_set, returned)
+                if own or inner:
+                    response_key = selection.alias.value if selection.alias else name
+                    costly.append((response_key, own, returned, inner))
+        _COSTLY.put(key, (selection_set, parent, costly))
         return costly
 
     def _returned(self, selection_set: SelectionSetNode, parent: Any, value: Any) -> int:
