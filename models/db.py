@@ -286,15 +286,15 @@ class Database:
         SQLAlchemy begins the transaction on its first statement, which must not be ours.
         """
         async with self._lock:
-            session = self.session
-            if session.new or session.dirty or session.deleted:
+            session = self._writing or self._session  # none opened yet: nothing to flush
+            if session is not None and (session.new or session.dirty or session.deleted):
                 await session.flush()
             engine = self._lendable_engine()
             if isinstance(statement, Prepared) and engine is not None:
                 compiled = statement.compiled(engine.dialect)
                 if compiled is not None:
                     return compiled.rows(await _fetch_borrowed(engine, compiled, params))
-            connection = await session.connection()
+            connection = await self.session.connection()
             if isinstance(statement, Prepared):
                 compiled = (
                     statement.compiled(connection.dialect)

@@ -166,3 +166,9 @@ async def test_a_handle_on_a_sessionmaker_opens_its_session_at_first_use(
     assert [tuple(row) for row in await used.rows(sa.select(sa.literal(1)))] == [(1,)]
     await used.close()
     assert sessionmaker.opened == 1
+    if engine.dialect.name == "postgresql":  # a prepared read borrows a connection instead
+        borrowing = Database(sessionmaker)
+        rows = await borrowing.plain_rows(Prepared(_echo()), {"category": "carbon", "n": 1})
+        assert [tuple(row) for row in rows] == [(CertificationCategory.CARBON, 2)]
+        await borrowing.close()
+        assert sessionmaker.opened == 1
