@@ -22,6 +22,7 @@ from graphql.execution.collect_fields import FieldDetails, FieldDetailsList
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry import Schema
+from strawberry.extensions import ValidationCache
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.field import StrawberryField
@@ -31,9 +32,17 @@ from resolvers.errors import DomainError
 from resolvers.statements import Recent, frozen
 from schema.context import Context
 from schema.cost import actual_cost, requested_cost
+from schema.errors import ParserCache, ShapeErrors
 from schema.execution import ExecutionContext, converted_arguments
-from schema.limits import caller_of, cost_report
+from schema.limits import Limiter, caller_of, cost_report
 from schema.types.aggregate import AGGREGATE_ROOT, AggregateRoot, answer_parts, typed_fields
+
+# The extensions a compiled read stands in for: it makes the Limiter's checks and report
+# itself; the document was parsed and validated when the executor answered it; a compiled
+# read has no error to shape.
+_STOOD_IN_FOR = frozenset({Limiter, ParserCache, ValidationCache, ShapeErrors})
+# Longer documents are left to the executor: the plans kept hold their text and document.
+MAX_QUERY_LENGTH = 4096
 
 
 @dataclass(frozen=True)
@@ -82,11 +91,13 @@ class CompiledReads:
 
     def __init__(self, schema: Schema) -> None:
         self._schema = schema
+        # Another extension (tracing, say) must see every operation: then nothing is compiled.
+        self._enabled = set(schema.extensions) <= _STOOD_IN_FOR and not schema.directives
         self._plans: Recent[tuple[str, str | None], _Plan | None] = Recent(512)
 
     def learn(self, query: str | None, operation_name: str | None) -> None:
         """Plan a document the executor has just answered without an error (once)."""
-        if query is not None:
+        if self._enabled and query is not None and len(query) <= MAX_QUERY_LENGTH:
             self._plans.get((query, operation_name), lambda: self._plan(query, operation_name))
 
     async def run(

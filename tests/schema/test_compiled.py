@@ -3,7 +3,7 @@ exactly as the executor answers it, and goes back to the executor for anything e
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -11,11 +11,13 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
+from strawberry.extensions import SchemaExtension
 
 import resolvers.aggregate as aggregates
 from models.db import Database
 from schema.app import Sessionmaker, create_app
 from schema.budget import MemoryBudget
+from schema.compiled import MAX_QUERY_LENGTH
 from schema.root import schema
 from schema.settings import ApiSettings
 from tests import factories
@@ -247,3 +249,34 @@ async def test_other_reads_are_left_to_the_executor(
     assert "errors" not in first
     assert executed.count == 2
     assert _without_request(again) == _without_request(first)
+
+
+async def test_every_operation_reaches_another_extension(
+    db: Database, sessionmaker: Sessionmaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An extension the compiled reads do not stand in for (tracing, say) turns them off."""
+    seen: list[str] = []
+
+    class Tracing(SchemaExtension):
+        def on_operation(self) -> Iterator[None]:
+            seen.append(self.execution_context.query or "")
+            yield
+
+    await _ledger(db)
+    monkeypatch.setattr(schema, "extensions", (*schema.extensions, Tracing))
+    async with app_client(sessionmaker) as client:
+        for _ in range(3):
+            assert "errors" not in (await client.post("/graphql", json={"query": W4_LIKE})).json()
+    assert seen == [W4_LIKE] * 3
+
+
+async def test_long_documents_are_left_to_the_executor(
+    db: Database, sessionmaker: Sessionmaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _ledger(db)
+    executed = Executed(monkeypatch)
+    long = W4_LIKE + "\n# " + "x" * MAX_QUERY_LENGTH
+    async with app_client(sessionmaker) as client:
+        for _ in range(3):
+            assert "errors" not in (await client.post("/graphql", json={"query": long})).json()
+    assert executed.count == 3
