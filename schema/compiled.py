@@ -80,8 +80,9 @@ class CompiledReads:
     `__typename`) whose selections have no fragments and no directives, each written whole by
     its statement (`AggregateQuery.answer`). Such a query is then answered by coercing the
     variables and arguments as the executor does, running the statements, and reporting the
-    cost as the Limiter does: about half of the CPU of W4 went to strawberry's and
-    graphql-core's per-request machinery around its one statement.
+    cost as the Limiter does. Strawberry's and graphql-core's per-request machinery around
+    W4's one statement cost more than a quarter of its CPU (in process, 0.96 ms per request
+    down to 0.69).
 
     Anything out of the ordinary goes back to the executor, which reports it as before: a
     variable or argument it refuses, a cost over the limit, a spent budget, a statement that
