@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
@@ -112,38 +113,39 @@ def _echo() -> Any:
     return sa.select(category.label("category"), (sa.bindparam("n", type_=sa.Integer) * 2))
 
 
+@pytest.fixture
+async def app_db(engine: AsyncEngine) -> AsyncIterator[Database]:
+    """A handle on a read session of the engine itself, as the app has (outside any test's
+    transaction: it sees no test's rows)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads go through SQLAlchemy")
+    db = Database(create_read_sessionmaker(engine))
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
 async def test_a_prepared_read_borrows_a_pooled_driver_connection_for_its_statement_alone(
-    engine: AsyncEngine,
+    app_db: Database, engine: AsyncEngine
 ) -> None:
-    """Outside a test's transaction: a read session on the engine itself, as the app has."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite reads go through SQLAlchemy")
-    async with create_read_sessionmaker(engine)() as session:
-        db = Database(session)
-        checked_out = engine.pool.checkedout()  # type: ignore[attr-defined]
-        rows = await db.plain_rows(Prepared(_echo()), {"category": "forestry", "n": 21})
-        assert [tuple(row) for row in rows] == [(CertificationCategory.FORESTRY, 42)]
-        assert not session.in_transaction()  # the session never held a connection
-        assert engine.pool.checkedout() == checked_out  # type: ignore[attr-defined]
-        with pytest.raises(asyncpg.DataError):  # an integer out of range: refused, returned
-            await db.plain_rows(Prepared(_echo()), {"category": "forestry", "n": 2**40})
-        assert engine.pool.checkedout() == checked_out  # type: ignore[attr-defined]
+    checked_out = engine.pool.checkedout()  # type: ignore[attr-defined]
+    rows = await app_db.plain_rows(Prepared(_echo()), {"category": "forestry", "n": 21})
+    assert [tuple(row) for row in rows] == [(CertificationCategory.FORESTRY, 42)]
+    assert engine.pool.checkedout() == checked_out  # type: ignore[attr-defined]
+    with pytest.raises(asyncpg.DataError):  # an integer out of range: refused, returned
+        await app_db.plain_rows(Prepared(_echo()), {"category": "forestry", "n": 2**40})
+    assert engine.pool.checkedout() == checked_out  # type: ignore[attr-defined]
 
 
-async def test_a_borrowed_connection_the_database_drops_leaves_the_pool(
-    engine: AsyncEngine,
-) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite reads go through SQLAlchemy")
-    async with create_read_sessionmaker(engine)() as session:
-        db = Database(session)
-        killed = Prepared(sa.select(sa.func.pg_terminate_backend(sa.func.pg_backend_pid())))
-        with pytest.raises(asyncpg.PostgresError):
-            await db.plain_rows(killed)
-        # Were the dead connection back in the pool, the next statement would fail on it.
-        for n in range(POOL_SIZE + 1):
-            rows = await db.plain_rows(Prepared(_echo()), {"category": "carbon", "n": n})
-            assert [tuple(row) for row in rows] == [(CertificationCategory.CARBON, 2 * n)]
+async def test_a_borrowed_connection_the_database_drops_leaves_the_pool(app_db: Database) -> None:
+    killed = Prepared(sa.select(sa.func.pg_terminate_backend(sa.func.pg_backend_pid())))
+    with pytest.raises(asyncpg.PostgresError):
+        await app_db.plain_rows(killed)
+    # Were the dead connection back in the pool, the next statement would fail on it.
+    for n in range(POOL_SIZE + 1):
+        rows = await app_db.plain_rows(Prepared(_echo()), {"category": "carbon", "n": n})
+        assert [tuple(row) for row in rows] == [(CertificationCategory.CARBON, 2 * n)]
 
 
 class _CountingSessionmaker(async_sessionmaker[AsyncSession]):

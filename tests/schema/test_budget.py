@@ -9,28 +9,15 @@ import pytest
 from redis.asyncio import Redis
 
 from schema.budget import Budget, Charge, MemoryBudget, RedisBudget
+from tests.fixtures.clock import Clock
 from tests.fixtures.redis import REDIS_URL, connect, unique_prefix
-
-
-class Clock:
-    """Time that moves only when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
 
 MakeBudget = Callable[[Clock], Budget]
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(1_000_000.0)
 
 
 @pytest.fixture(params=["memory", "redis"])

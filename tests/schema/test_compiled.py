@@ -9,8 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.extensions import SchemaExtension
 
 import resolvers.aggregate as aggregates
@@ -21,6 +19,7 @@ from schema.compiled import MAX_QUERY_LENGTH
 from schema.root import schema
 from schema.settings import ApiSettings
 from tests import factories
+from tests.fixtures.clock import Clock
 from tests.fixtures.http import serve
 
 W4_LIKE = """
@@ -49,23 +48,6 @@ query Top($from: Int!, $top: Int!) {
   }
   byYear: retirementsAggregate(groupBy: [CLAIM_YEAR]) { groups { keys { claimYear } count } }
 }"""
-
-
-class Clock:
-    now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def sessionmaker(connection: AsyncConnection) -> Sessionmaker:
-    return async_sessionmaker(
-        bind=connection,
-        class_=AsyncSession,
-        join_transaction_mode="create_savepoint",
-        expire_on_commit=False,
-    )
 
 
 class Executed:

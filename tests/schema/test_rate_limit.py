@@ -7,37 +7,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-import pytest
 from asgi_lifespan import LifespanManager
-from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 
 from schema.app import Sessionmaker, create_app
 from schema.budget import MemoryBudget
 from schema.settings import ApiSettings
+from tests.fixtures.clock import Clock
 from tests.fixtures.database import StatementCounter
 from tests.fixtures.redis import REDIS_URL
 
 PAGE = {"query": "{ products(first: 20) { nodes { title } } }"}  # costs 1 + 20 = 21
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def sessionmaker(connection: AsyncConnection) -> Sessionmaker:
-    return async_sessionmaker(
-        bind=connection,
-        class_=AsyncSession,
-        join_transaction_mode="create_savepoint",
-        expire_on_commit=False,
-    )
 
 
 @asynccontextmanager
