@@ -138,6 +138,7 @@ async def test_a_read_the_executor_answered_is_answered_again_without_it_and_ali
     ("variables", "code"),
     [
         ({"from": "2023", "top": 1}, "BAD_USER_INPUT"),  # a variable the executor refuses
+        ({"from": 2023, "top": True}, "BAD_USER_INPUT"),  # equal to 1 in Python, not in GraphQL
         ({"from": 2023, "top": -1}, "BAD_USER_INPUT"),  # an argument the resolver refuses
         ({"from": 2023, "top": 1000}, "MAX_COST_EXCEEDED"),  # over the cost limit
     ],
