@@ -229,7 +229,7 @@ class Limiter(SchemaExtension):
                 execution.result = _refused(
                     f"The cost budget of this caller is spent: the operation costs {requested}"
                     f" points and {self._charge.remaining} are left. The budget refills by"
-                    f" {self._bucket()['leakPerSecond']} points per second; retry in"
+                    f" {_bucket(self._context)['leakPerSecond']} points per second; retry in"
                     f" {retry_after} s.",
                     {"code": RATE_LIMITED, "retryAfter": retry_after, "requested": requested},
                 )
@@ -253,9 +253,6 @@ class Limiter(SchemaExtension):
         # Refused before the budget was charged: report what is left, without charging.
         await self._charge_budget(0)
         return cost_report(self._requested, self._actual, self._context, self._charge)
-
-    def _bucket(self) -> dict[str, int]:
-        return _bucket(self._context)
 
 
 def cost_report(
